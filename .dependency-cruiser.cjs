@@ -1,0 +1,43 @@
+/**
+ * Module isolation rules (DESIGN.md §2), run by `npm run check:isolation`.
+ * - src/config imports nothing of ours
+ * - src/shared imports only src/config (and itself)
+ * - src/modules/X imports only src/shared, src/config and src/modules/X
+ * - no cycles anywhere
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'config-imports-nothing-of-ours',
+      severity: 'error',
+      from: { path: '^src/config/' },
+      to: { path: '^src/', pathNot: '^src/config/' },
+    },
+    {
+      name: 'shared-imports-only-config',
+      severity: 'error',
+      from: { path: '^src/shared/' },
+      to: { path: '^src/', pathNot: ['^src/shared/', '^src/config/'] },
+    },
+    {
+      name: 'module-imports-only-shared-config-and-itself',
+      severity: 'error',
+      from: { path: '^src/modules/([^/]+)/' },
+      to: { path: '^src/', pathNot: ['^src/shared/', '^src/config/', '^src/modules/$1/'] },
+    },
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['src/shared/database/generated/'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
