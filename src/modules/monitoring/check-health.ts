@@ -1,0 +1,49 @@
+import type { ComponentStatus, HealthProbe, HealthProbes, HealthStatus } from '../../shared/health.js';
+
+export interface HealthReport {
+  readonly status: HealthStatus;
+  readonly components: { readonly database: ComponentStatus; readonly redis: ComponentStatus; readonly queue: ComponentStatus };
+  readonly version: string;
+  readonly uptimeSeconds: number;
+}
+
+export interface CheckHealthOptions {
+  readonly probes: HealthProbes;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly timeoutMs?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Runs every probe in parallel (each bounded by `timeoutMs`, default 2 s).
+ * Database down → unhealthy; Redis or queue down → degraded; otherwise healthy.
+ */
+export async function checkHealth(options: CheckHealthOptions): Promise<HealthReport> {
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const [database, redis, queue] = await Promise.all([
+    runProbe(options.probes.database, timeoutMs),
+    options.probes.redis ? runProbe(options.probes.redis, timeoutMs) : Promise.resolve<ComponentStatus>('disabled'),
+    options.probes.queue ? runProbe(options.probes.queue, timeoutMs) : Promise.resolve<ComponentStatus>('disabled'),
+  ]);
+  const status: HealthStatus = database === 'down' ? 'unhealthy' : redis === 'down' || queue === 'down' ? 'degraded' : 'healthy';
+  const now = options.now ?? Date.now;
+  return { status, components: { database, redis, queue }, version: options.version, uptimeSeconds: Math.floor((now() - options.startedAt) / 1000) };
+}
+
+async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<ComponentStatus> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      }),
+    ]);
+    return 'up';
+  } catch {
+    return 'down';
+  } finally {
+    clearTimeout(timer);
+  }
+}

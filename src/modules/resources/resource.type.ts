@@ -1,0 +1,35 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+
+/**
+ * A user's resource. Issue 7 extends it (contentPreview, content, quality, categories, related, progress)
+ * with field resolvers in their own files.
+ */
+@ObjectType({ description: 'A resource the caller ingested (URL, document or text).' })
+export class Resource {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  url!: string | null;
+
+  @Field(() => String, { nullable: true })
+  title!: string | null;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => String, { nullable: true })
+  language!: string | null;
+
+  @Field(() => Int)
+  wordCount!: number;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+
+  // Not exposed directly: used by field resolvers.
+  ownerId!: string;
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import express from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { WebSocketServer } from 'ws';
+import type { Config } from '../config/index.js';
+import type { RequestContext, Viewer } from '../shared/context.js';
+import { AppError, isAppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { OperationGuard } from '../shared/operation-guard.js';
+import { createFormatError } from './format-error.js';
+import { guardPlugin } from './guard-plugin.js';
+import { attachWebSocket } from './websocket.js';
+
+/** Result of checking a presented `Authorization` value. */
+export interface AuthOutcome {
+  readonly viewer: Viewer | null;
+  readonly authError: AppError | null;
+}
+
+export interface CreateAppOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly schema: GraphQLSchema;
+  /** Checks run before execution, in order (authentication enforcement, complexity, rate limit). */
+  readonly guards: readonly OperationGuard[];
+  /** Verifies an `Authorization` header value (or undefined). Never throws for bad tokens: returns authError. */
+  readonly authenticate: (authorization: string | undefined) => Promise<AuthOutcome>;
+  /** Extra HTTP routes mounted before /graphql (health). */
+  readonly routes?: (app: express.Express) => void;
+  /** Called when a WebSocket subscription starts and ends (subscription caps). */
+  readonly onSubscriptionStart?: (ctx: RequestContext) => Promise<void> | void;
+  readonly onSubscriptionEnd?: (ctx: RequestContext) => Promise<void> | void;
+}
+
+export interface App {
+  readonly httpServer: Server;
+  /** Starts listening; resolves with the bound port. */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Stops accepting, closes WebSockets, drains HTTP, stops Apollo. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Builds the HTTP + WebSocket API: Express 5, Apollo Server 5 at /graphql, graphql-ws on the same path. */
+export async function createApp(options: CreateAppOptions): Promise<App> {
+  const { config, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  const httpServer = createServer(app);
+  const formatError = createFormatError({ logger, exposeDetails: false });
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const ws = attachWebSocket({ wsServer, schema: options.schema, logger, guards: options.guards, authenticate: options.authenticate, formatError, testMode: config.testMode.enabled, onSubscriptionStart: options.onSubscriptionStart, onSubscriptionEnd: options.onSubscriptionEnd });
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: options.schema,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
+      config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      guardPlugin(options.guards),
+    ],
+  });
+  await apollo.start();
+
+  app.use((req, res, next) => {
+    const given = req.get('x-request-id');
+    const requestId = given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    res.locals.requestId = requestId;
+    res.set('X-Request-Id', requestId);
+    next();
+  });
+  options.routes?.(app);
+  app.use(
+    '/graphql',
+    express.json({ limit: '6mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = String(res.locals.requestId);
+        const outcome = await options.authenticate(req.get('authorization'));
+        return {
+          requestId,
+          logger: logger.child({ requestId }),
+          transport: 'http',
+          ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          userAgent: req.get('user-agent') ?? null,
+          viewer: outcome.viewer,
+          authError: outcome.authError,
+          cost: 0,
+          responseHeaders: new Map(),
+          loaders: new Map(),
+        } satisfies RequestContext;
+      },
+    }),
+  );
+  app.use((req, res) => {
+    res.status(404).json({ errors: [{ message: `Cannot ${req.method} ${req.path}`, extensions: { code: 'NOT_FOUND' } }] });
+  });
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const e = err as { status?: number; type?: string };
+    if (e?.type === 'entity.parse.failed' || e?.status === 400) {
+      res.status(400).json({ errors: [{ message: 'Malformed JSON body', extensions: { code: 'BAD_USER_INPUT' } }] });
+      return;
+    }
+    if (e?.status === 413) {
+      res.status(413).json({ errors: [{ message: 'Request body too large', extensions: { code: 'BAD_USER_INPUT' } }] });
+      return;
+    }
+    logger.error({ err, requestId: res.locals.requestId }, 'unhandled HTTP error');
+    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    httpServer,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve((httpServer.address() as AddressInfo).port);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        await apollo.stop();
+        if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Client IP for a WebSocket upgrade request (the same trust rules are not applied: socket address only). */
+export function socketIp(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** Converts an AppError into a GraphQLError carrying its code (for transports that need GraphQLError). */
+export function toGraphQLError(err: unknown): GraphQLError {
+  if (isAppError(err)) return new GraphQLError(err.message, { originalError: err, extensions: { ...err.extensions, code: err.code } });
+  return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}

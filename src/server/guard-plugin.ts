@@ -1,0 +1,51 @@
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { RequestContext } from '../shared/context.js';
+import { HTTP_STATUS, isAppError, type ErrorCode } from '../shared/errors.js';
+import type { OperationGuard } from '../shared/operation-guard.js';
+
+/**
+ * Runs the operation guards after parse/validate and before execution, and maps the outcome onto HTTP:
+ * status from the first error's code when no data was produced, `WWW-Authenticate` on 401,
+ * `Retry-After` on 429, and any headers guards added (rate-limit headers).
+ */
+export function guardPlugin(guards: readonly OperationGuard[]): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(rc) {
+          if (!rc.operation) return;
+          for (const guard of guards) {
+            try {
+              await guard({ ctx: rc.contextValue, schema: rc.schema, document: rc.document, operation: rc.operation, variables: rc.request.variables ?? {} });
+            } catch (err) {
+              if (isAppError(err)) throw new GraphQLError(err.message, { originalError: err, extensions: { ...err.extensions, code: err.code } });
+              throw err;
+            }
+          }
+        },
+        async willSendResponse(rc) {
+          applyHttp(rc);
+        },
+      };
+    },
+  };
+}
+
+function applyHttp(rc: GraphQLRequestContextWillSendResponse<RequestContext>): void {
+  const headers = rc.response.http.headers;
+  for (const [k, v] of rc.contextValue.responseHeaders) headers.set(k, v);
+  if (rc.response.body.kind !== 'single') return;
+  const result = rc.response.body.singleResult;
+  const first = result.errors?.[0];
+  const code = first?.extensions?.code as ErrorCode | undefined;
+  if (!first || !code || result.data != null) return;
+  const status = HTTP_STATUS[code];
+  if (!status || code === 'INTERNAL_SERVER_ERROR') return;
+  rc.response.http.status = status;
+  if (code === 'UNAUTHENTICATED' || code === 'REFRESH_TOKEN_REUSED') headers.set('WWW-Authenticate', 'Bearer');
+  if (code === 'RATE_LIMITED') {
+    const retryAfter = Number(first.extensions?.retryAfter);
+    headers.set('Retry-After', String(Number.isFinite(retryAfter) && retryAfter >= 1 ? Math.ceil(retryAfter) : 1));
+  }
+}

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { RequestContext, Viewer } from '../shared/context.js';
+import { isAppError, type AppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { OperationGuard } from '../shared/operation-guard.js';
+import type { AuthOutcome } from './create-app.js';
+
+/** Close code for a missing, invalid or expired token (mirrors HTTP 401). */
+export const WS_CLOSE_UNAUTHORIZED = 4401;
+
+interface ConnectionState {
+  viewer: Viewer | null;
+  authError: AppError | null;
+  expiryTimer?: NodeJS.Timeout;
+  operations: Map<string, RequestContext>;
+}
+
+export interface AttachWebSocketOptions {
+  readonly wsServer: WebSocketServer;
+  readonly schema: GraphQLSchema;
+  readonly logger: Logger;
+  readonly guards: readonly OperationGuard[];
+  readonly authenticate: (authorization: string | undefined) => Promise<AuthOutcome>;
+  readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** In TEST_MODE a socket without a token is accepted (authenticate() supplies the test viewer). */
+  readonly testMode: boolean;
+  readonly onSubscriptionStart?: ((ctx: RequestContext) => Promise<void> | void) | undefined;
+  readonly onSubscriptionEnd?: ((ctx: RequestContext) => Promise<void> | void) | undefined;
+}
+
+/**
+ * graphql-ws on the shared HTTP server. The token comes in `connectionParams.authorization`;
+ * a missing or bad one closes the socket with 4401, and the socket is closed with 4401 when the token expires.
+ * Every operation passes the same guards as HTTP.
+ */
+export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): Promise<void> } {
+  const states = new WeakMap<object, ConnectionState>();
+  const stateOf = (extra: object): ConnectionState => {
+    const s = states.get(extra);
+    if (!s) throw new Error('connection state missing');
+    return s;
+  };
+  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => options.formatError(e.toJSON(), e));
+
+  const server = useServer<Record<string, unknown> | undefined, { socket: WebSocket; request: IncomingMessage }>(
+    {
+      schema: options.schema,
+      onConnect: async (ctx) => {
+        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const authorization = typeof raw === 'string' ? raw : undefined;
+        const outcome = await options.authenticate(authorization);
+        if (!outcome.viewer) {
+          options.logger.info({ reason: outcome.authError?.code ?? 'missing', ip: ctx.extra.request.socket.remoteAddress }, 'websocket authentication failed');
+          ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, outcome.authError ? 'Unauthorized' : 'Authentication required');
+          return false;
+        }
+        const state: ConnectionState = { viewer: outcome.viewer, authError: null, operations: new Map() };
+        if (outcome.viewer.expiresAt) {
+          const ms = outcome.viewer.expiresAt * 1000 - Date.now();
+          state.expiryTimer = setTimeout(() => ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, 'Token expired'), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+          state.expiryTimer.unref();
+        }
+        states.set(ctx.extra, state);
+        return true;
+      },
+      onClose: (ctx) => {
+        const state = states.get(ctx.extra);
+        if (state?.expiryTimer) clearTimeout(state.expiryTimer);
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const state = stateOf(ctx.extra);
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [err instanceof GraphQLError ? withCode(err, 'BAD_USER_INPUT') : new GraphQLError('Invalid query', { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
+        const validationErrors = validate(options.schema, document);
+        if (validationErrors.length > 0) return validationErrors.map((e) => withCode(e, 'BAD_USER_INPUT'));
+        const operation = getOperationAST(document, payload.operationName ?? undefined);
+        if (!operation) return [new GraphQLError('Operation not found', { extensions: { code: 'BAD_USER_INPUT' } })];
+        const requestId = randomUUID();
+        const contextValue: RequestContext = {
+          requestId,
+          logger: options.logger.child({ requestId }),
+          transport: 'ws',
+          ip: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+          userAgent: ctx.extra.request.headers['user-agent'] ?? null,
+          viewer: state.viewer,
+          authError: state.authError,
+          cost: 0,
+          responseHeaders: new Map(),
+          loaders: new Map(),
+        };
+        const variables = payload.variables ?? {};
+        try {
+          for (const guard of options.guards) await guard({ ctx: contextValue, schema: options.schema, document, operation, variables });
+          if (operation.operation === 'subscription') {
+            await options.onSubscriptionStart?.(contextValue);
+            state.operations.set(id, contextValue);
+          }
+        } catch (err) {
+          if (isAppError(err)) return [new GraphQLError(err.message, { originalError: err, extensions: { ...err.extensions, code: err.code } })];
+          options.logger.error({ err }, 'websocket guard failed');
+          return [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+        }
+        return { schema: options.schema, document, operationName: payload.operationName ?? null, variableValues: variables, contextValue };
+      },
+      onComplete: async (ctx, id) => {
+        const state = states.get(ctx.extra);
+        const opCtx = state?.operations.get(id);
+        if (state && opCtx) {
+          state.operations.delete(id);
+          await options.onSubscriptionEnd?.(opCtx);
+        }
+      },
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors?.length) return undefined;
+        return { ...result, errors: format(result.errors) };
+      },
+    },
+    options.wsServer,
+  );
+  return {
+    async dispose() {
+      for (const client of options.wsServer.clients) client.close(1001, 'Server shutting down');
+      await server.dispose();
+    },
+  };
+}
+
+function withCode(err: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, path: err.path, extensions: { ...err.extensions, code } });
+}

@@ -1,0 +1,38 @@
+import type { Tier } from '../config/index.js';
+import { AppError } from './errors.js';
+import type { Logger } from './logger.js';
+
+/** Who is calling, as proven by a verified access token (or TEST_MODE). */
+export interface Viewer {
+  readonly userId: string;
+  readonly tier: Tier;
+  /** The access token's `jti`; null in TEST_MODE without a token. */
+  readonly tokenId: string | null;
+  /** Access-token expiry in unix seconds; null in TEST_MODE without a token. */
+  readonly expiresAt: number | null;
+}
+
+/** The per-operation GraphQL context, on HTTP and WebSocket alike. */
+export interface RequestContext {
+  readonly requestId: string;
+  readonly logger: Logger;
+  readonly transport: 'http' | 'ws';
+  readonly ip: string;
+  readonly userAgent: string | null;
+  /** Set by the authentication step; null for anonymous callers of public operations. */
+  viewer: Viewer | null;
+  /** Why a presented token was refused (enforced only for non-public operations). */
+  authError: AppError | null;
+  /** Points charged for this operation by the rate limiter (0 when not charged). */
+  cost: number;
+  /** Headers to add to the HTTP response (rate-limit headers, Retry-After). Ignored on WebSocket. */
+  readonly responseHeaders: Map<string, string>;
+  /** Scratch space for per-request caches (DataLoaders), keyed by the owning module. */
+  readonly loaders: Map<string, unknown>;
+}
+
+/** The caller's identity, or UNAUTHENTICATED. */
+export function requireViewer(ctx: RequestContext): Viewer {
+  if (!ctx.viewer) throw ctx.authError ?? new AppError('UNAUTHENTICATED', 'Authentication required');
+  return ctx.viewer;
+}
