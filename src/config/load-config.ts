@@ -30,7 +30,7 @@ export interface Config {
     readonly connectTimeoutMs: number;
     readonly autoMigrate: boolean;
   };
-  readonly redis: { readonly url: Secret | null };
+  readonly redis: { readonly url: Secret | null; readonly keyPrefix: string };
   readonly auth: {
     readonly jwtSecret: Secret;
     readonly jwtSecretGenerated: boolean;
@@ -141,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (testModeEnabled) problems.push({ variable: 'TEST_MODE', message: 'must not be true in production' });
     if (jwtSecretGenerated) problems.push({ variable: 'JWT_SECRET_KEY', message: 'is required in production' });
     else if (jwtSecret.byteLength < 32) problems.push({ variable: 'JWT_SECRET_KEY', message: 'must be at least 32 bytes in production' });
+    if (oauthProviders.some((p) => p.allowInsecureRequests)) problems.push({ variable: 'OAUTH2_PROVIDERS', message: 'allowInsecureRequests must not be set in production' });
   } else if (!jwtSecretGenerated && jwtSecret.byteLength < 16) {
     problems.push({ variable: 'JWT_SECRET_KEY', message: 'must be at least 16 bytes (32 in production)' });
   }
@@ -170,7 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connectTimeoutMs: get<number>('DB_CONNECT_TIMEOUT_MS'),
       autoMigrate: get<boolean>('DB_AUTO_MIGRATE'),
     },
-    redis: { url: redisUrl === undefined ? null : new Secret(redisUrl) },
+    redis: { url: redisUrl === undefined ? null : new Secret(redisUrl), keyPrefix: get<string>('REDIS_KEY_PREFIX') },
     auth: {
       jwtSecret,
       jwtSecretGenerated,

@@ -13,6 +13,8 @@ export interface OAuthProviderConfig {
   readonly clientSecret: Secret;
   readonly redirectUris: readonly string[];
   readonly scopes: readonly string[];
+  /** Allow plain-http endpoints (loopback test providers only); refused in production by loadConfig. */
+  readonly allowInsecureRequests: boolean;
 }
 
 const providerSchema = z.object({
@@ -26,6 +28,7 @@ const providerSchema = z.object({
   clientSecret: z.string().min(1),
   redirectUris: z.array(z.url()).min(1),
   scopes: z.array(z.string().min(1)).optional(),
+  allowInsecureRequests: z.boolean().optional(),
 });
 
 /**
@@ -66,6 +69,7 @@ export function parseOAuthProviders(raw: string): { ok: true; value: OAuthProvid
         clientSecret: new Secret(p.clientSecret),
         redirectUris: Object.freeze([...p.redirectUris]),
         scopes: Object.freeze(p.scopes ?? (kind === 'github' ? ['read:user', 'user:email'] : ['openid', 'email', 'profile'])),
+        allowInsecureRequests: p.allowInsecureRequests ?? false,
       }),
     );
   }

@@ -66,6 +66,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'DB_CONNECT_TIMEOUT_MS', type: 'integer ms', default: '15000', description: 'How long startup retries an unreachable database (exponential backoff) before exiting with code 1.', schema: int(0) }),
   v({ name: 'DB_AUTO_MIGRATE', type: 'boolean', default: 'true', description: 'Apply pending migrations at API startup.', schema: bool }),
   v({ name: 'REDIS_URL', type: 'URL', secret: true, description: 'redis://[user:pass@]host:port/db. Unset: embedded mode (in-process queue, pub/sub, counters).', schema: str }),
+  v({ name: 'REDIS_KEY_PREFIX', type: 'string', default: 'pharos:', description: 'Prefix of every Redis key this deployment writes (lets several deployments or test runs share one Redis).', schema: str }),
   v({ name: 'JWT_SECRET_KEY', type: 'string ≥ 32 bytes', secret: true, description: 'HMAC key for access tokens. Required in production; in development a random per-process key is used when unset (tokens then die with the process).', schema: str }),
   v({ name: 'JWT_ALGORITHM', type: 'HS256 | HS384 | HS512', default: 'HS256', description: 'Access-token signing algorithm.', schema: z.enum(['HS256', 'HS384', 'HS512']) }),
   v({ name: 'JWT_ISSUER', type: 'string', default: 'pharos', description: 'iss claim of access tokens, checked on every request.', schema: str }),

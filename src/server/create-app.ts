@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -10,19 +10,16 @@ import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config/index.js';
-import type { RequestContext, Viewer } from '../shared/context.js';
-import { AppError, isAppError } from '../shared/errors.js';
+import type { RequestContext } from '../shared/context.js';
+import type { AuthOutcome } from './auth-outcome.js';
+import { isAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { OperationGuard } from '../shared/operation-guard.js';
 import { createFormatError } from './format-error.js';
 import { guardPlugin } from './guard-plugin.js';
 import { attachWebSocket } from './websocket.js';
 
-/** Result of checking a presented `Authorization` value. */
-export interface AuthOutcome {
-  readonly viewer: Viewer | null;
-  readonly authError: AppError | null;
-}
+export type { AuthOutcome } from './auth-outcome.js';
 
 export interface CreateAppOptions {
   readonly config: Config;
@@ -141,11 +138,6 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       return closing;
     },
   };
-}
-
-/** Client IP for a WebSocket upgrade request (the same trust rules are not applied: socket address only). */
-export function socketIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
 }
 
 /** Converts an AppError into a GraphQLError carrying its code (for transports that need GraphQLError). */

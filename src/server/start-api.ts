@@ -2,7 +2,7 @@ import type { Config } from '../config/index.js';
 import { connectWithRetry, createDatabase, pingDatabase, type DatabaseHandle } from '../shared/database/index.js';
 import type { Logger } from '../shared/logger.js';
 import { openRedis, pingRedis, type RedisConnection } from '../shared/redis/index.js';
-import { checkHealth, healthRoute, HealthResolver, PUBLIC_FIELDS as MONITORING_PUBLIC } from '../modules/monitoring/index.js';
+import { cachedReport, checkHealth, healthRoute, HealthResolver, PUBLIC_FIELDS as MONITORING_PUBLIC } from '../modules/monitoring/index.js';
 import { buildAppSchema } from './build-schema.js';
 import { createApp, type App, type AuthOutcome } from './create-app.js';
 import { packageVersion } from './package-info.js';
@@ -61,12 +61,13 @@ export async function startApi(options: StartApiOptions): Promise<ApiRuntime> {
 
     const startedAt = Date.now();
     const version = packageVersion();
-    const report = () =>
+    const report = cachedReport(() =>
       checkHealth({
         probes: { database: () => pingDatabase(db), redis: redis ? () => pingRedis(redis.client) : null, queue: null },
         version,
         startedAt,
-      });
+      }),
+    );
 
     // Each slice contributes resolver instances, public root fields and guards. Order of guards:
     // authentication, then complexity, then rate limiting (DESIGN.md §3, issue 4).

@@ -7,7 +7,7 @@ import type { RequestContext, Viewer } from '../shared/context.js';
 import { isAppError, type AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { OperationGuard } from '../shared/operation-guard.js';
-import type { AuthOutcome } from './create-app.js';
+import type { AuthOutcome } from './auth-outcome.js';
 
 /** Close code for a missing, invalid or expired token (mirrors HTTP 401). */
 export const WS_CLOSE_UNAUTHORIZED = 4401;

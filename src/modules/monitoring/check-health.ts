@@ -47,3 +47,24 @@ async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<Componen
     clearTimeout(timer);
   }
 }
+
+/**
+ * Wraps a report function so concurrent callers share one probe run and a result is reused for
+ * `maxAgeMs` (default 1 s): health checks stay cheap under load balancer polling and benchmarks.
+ */
+export function cachedReport(report: () => Promise<HealthReport>, maxAgeMs = 1_000, now: () => number = Date.now): () => Promise<HealthReport> {
+  let last: { at: number; value: HealthReport } | null = null;
+  let inFlight: Promise<HealthReport> | null = null;
+  return () => {
+    if (last && now() - last.at < maxAgeMs) return Promise.resolve(last.value);
+    inFlight ??= report()
+      .then((value) => {
+        last = { at: now(), value };
+        return value;
+      })
+      .finally(() => {
+        inFlight = null;
+      });
+    return inFlight;
+  };
+}

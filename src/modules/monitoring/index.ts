@@ -1,4 +1,4 @@
-export { checkHealth } from './check-health.js';
+export { checkHealth, cachedReport } from './check-health.js';
 export type { HealthReport, CheckHealthOptions } from './check-health.js';
 export { HealthResolver } from './health.resolver.js';
 export { healthRoute } from './health.route.js';

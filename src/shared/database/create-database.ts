@@ -72,15 +72,17 @@ export function sqliteFilePath(url: string): string {
 }
 
 /**
- * Connects and runs a trivial query; on SQLite also switches to WAL mode and enables foreign keys.
+ * Connects and runs a trivial query. On SQLite the first successful ping per handle also switches to
+ * WAL mode and sets a busy timeout (once: later pings are a bare `SELECT 1`).
  * @throws the driver error when the database cannot be reached.
  */
 export async function pingDatabase(handle: DatabaseHandle): Promise<void> {
-  if (handle.provider === 'sqlite') {
+  if (handle.provider === 'sqlite' && !configured.has(handle)) {
     await handle.prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await handle.prisma.$executeRawUnsafe('PRAGMA busy_timeout = 10000');
-    await handle.prisma.$queryRawUnsafe('SELECT 1');
-  } else {
-    await handle.prisma.$queryRawUnsafe('SELECT 1');
+    await handle.prisma.$queryRawUnsafe('PRAGMA busy_timeout = 10000');
+    configured.add(handle);
   }
+  await handle.prisma.$queryRawUnsafe('SELECT 1');
 }
+
+const configured = new WeakSet<DatabaseHandle>();

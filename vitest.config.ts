@@ -1,0 +1,24 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { defineConfig } from 'vitest/config';
+
+// vitest would load graphql's ESM build while type-graphql (CJS) loads the CJS build, and
+// graphql then rejects schemas "from another module or realm": make both use the CJS one.
+// A regex, because a string key also rewrites subpath imports such as 'graphql/language'.
+const graphqlCjs = createRequire(import.meta.url).resolve('graphql');
+
+export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlCjs }] },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // type-graphql decorators need the reflect-metadata polyfill before any resolver module loads.
+    setupFiles: ['reflect-metadata'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Separate processes: tests start servers and native modules (better-sqlite3, argon2).
+    pool: 'forks',
+    // Integration tests mostly wait on PostgreSQL and Redis, so one worker per core
+    // (at least 2, at most 4) keeps a 2-core machine busy without starving the servers.
+    maxWorkers: Math.min(4, Math.max(2, availableParallelism())),
+  },
+});
