@@ -49,12 +49,17 @@ export async function connectWithRetry(handle: DatabaseHandle, options: ConnectW
   }
 }
 
-/** A one-line cause without credentials: driver error codes and messages, URLs stripped. */
+/**
+ * A one-line cause without credentials. Prisma wraps driver-adapter failures (P2010) with the adapter's
+ * error kind in `meta.driverAdapterError.cause` and the driver message inside backticks.
+ */
 function safeCause(err: unknown): string {
-  const e = err as { code?: unknown; message?: unknown; cause?: unknown };
-  const inner = (e?.cause ?? {}) as { code?: unknown; message?: unknown };
-  const code = typeof e?.code === 'string' ? e.code : typeof inner.code === 'string' ? inner.code : undefined;
-  const raw = typeof inner.message === 'string' && inner.message ? inner.message : typeof e?.message === 'string' ? e.message : String(err);
-  const msg = raw.split('\n')[0]!.replace(/[a-z]+:\/\/[^\s]+/gi, '<url>').slice(0, 200);
-  return code && !msg.includes(code) ? `${code} ${msg}` : msg;
+  const e = err as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } };
+  const adapterCause = e?.meta?.driverAdapterError?.cause;
+  const kind = typeof adapterCause?.kind === 'string' ? adapterCause.kind : typeof e?.code === 'string' ? e.code : undefined;
+  const raw = typeof e?.message === 'string' ? e.message : String(err);
+  const quoted = /Message: `([^`]*)`/.exec(raw)?.[1];
+  const line = (quoted ?? raw.split('\n').find((l) => l.trim() !== '') ?? 'unknown error').trim();
+  const msg = line.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s]+/gi, '<url>').slice(0, 200);
+  return kind && !msg.includes(kind) ? `${kind}: ${msg}` : msg;
 }

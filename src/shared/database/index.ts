@@ -2,3 +2,10 @@ export { createDatabase, pingDatabase, sqliteFilePath } from './create-database.
 export type { Database, DatabaseHandle, CreateDatabaseOptions } from './create-database.js';
 export { connectWithRetry, DatabaseUnreachableError } from './connect-with-retry.js';
 export type { ConnectWithRetryOptions } from './connect-with-retry.js';
+export { applyMigrations, getMigrationStatus, defaultMigrationPaths, MigrationError } from './migrate.js';
+export type { ApplyMigrationsOptions, MigrationOptions, MigrationStatus } from './migrate.js';
+export { openSchemaEngine } from './schema-engine.js';
+export type { OpenSchemaEngineOptions, SchemaEngineHandle, SchemaDiff } from './schema-engine.js';
+export { readMigrationsDirectory, migrationLockContent, MIGRATION_LOCK_FILE } from './migrations-directory.js';
+export { deriveSqliteSchema, SqliteSchemaError } from './derive-sqlite-schema.js';
+export { findProjectRoot } from './project-root.js';

@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createTestSqliteUrl, freePort } from '../support/services.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the API entry point (`src/server/main.ts` under tsx) with `env`; `whileRunning` may poke it. */
+function runMain(env: Record<string, string>, whileRunning?: (child: ReturnType<typeof spawn>, output: () => string) => Promise<void>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
+    child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    whileRunning?.(child, () => stdout).catch((err: unknown) => {
+      child.kill('SIGKILL');
+      reject(err as Error);
+    });
+  });
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('API process', () => {
+  it('exits 1 with one clear line when the database stays unreachable, never printing the password', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const r = await runMain({ DATABASE_URL: `postgresql://pharos:hunter2-secret@127.0.0.1:${port}/knowledge`, DB_CONNECT_TIMEOUT_MS: '1500' });
+    expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    expect(r.stderr).toMatch(new RegExp(`Database unreachable after \\d+ attempts \\(host=127.0.0.1 port=${port} database=knowledge\\): (DatabaseNotReachable|.*ECONNREFUSED)`));
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout + r.stderr).not.toContain('hunter2-secret');
+    expect(r.stdout).toContain('database unreachable, retrying');
+  }, 30_000);
+
+  it('exits 1 naming every bad variable', async () => {
+    const r = await runMain({ PORT: 'abc', JWT_ALGORITHM: 'none' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('PORT');
+    expect(r.stderr).toContain('JWT_ALGORITHM');
+  }, 30_000);
+
+  it('starts on embedded SQLite, serves the health query and shuts down cleanly on SIGTERM', async () => {
+    const { url } = createTestSqliteUrl();
+    const port = await freePort();
+    const r = await runMain({ DATABASE_URL: url, PORT: String(port) }, async (child, out) => {
+      await waitFor(() => out().includes('Pharos API ready'), 30_000);
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ health { status components { database redis queue } } }' }) });
+      const body = (await res.json()) as { data: { health: { status: string; components: Record<string, string> } } };
+      expect(body.data.health.status).toBe('healthy');
+      expect(body.data.health.components.database).toBe('up');
+      expect(body.data.health.components.redis).toBe('disabled');
+      child.kill('SIGTERM');
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('shutdown complete');
+  }, 60_000);
+});
