@@ -28,7 +28,7 @@ export interface CreateAppOptions {
   /** Checks run before execution, in order (authentication enforcement, complexity, rate limit). */
   readonly guards: readonly OperationGuard[];
   /** Verifies an `Authorization` header value (or undefined). Never throws for bad tokens: returns authError. */
-  readonly authenticate: (authorization: string | undefined) => Promise<AuthOutcome>;
+  readonly authenticate: (authorization: string | undefined, meta?: { ip?: string | undefined }) => Promise<AuthOutcome>;
   /** Extra HTTP routes mounted before /graphql (health). */
   readonly routes?: (app: express.Express) => void;
   /** Called when a WebSocket subscription starts and ends (subscription caps). */
@@ -76,6 +76,12 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     const requestId = given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
     res.locals.requestId = requestId;
     res.set('X-Request-Id', requestId);
+    const started = performance.now();
+    res.on('finish', () => {
+      const line = { requestId, method: req.method, path: req.path, status: res.statusCode, durationMs: Math.round((performance.now() - started) * 100) / 100 };
+      if (req.path === '/monitoring/health') logger.debug(line, 'request');
+      else logger.info(line, 'request');
+    });
     next();
   });
   options.routes?.(app);
@@ -85,7 +91,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = String(res.locals.requestId);
-        const outcome = await options.authenticate(req.get('authorization'));
+        const outcome = await options.authenticate(req.get('authorization'), { ip: req.ip ?? req.socket.remoteAddress });
         return {
           requestId,
           logger: logger.child({ requestId }),
