@@ -24,7 +24,7 @@ export interface AttachWebSocketOptions {
   readonly schema: GraphQLSchema;
   readonly logger: Logger;
   readonly guards: readonly OperationGuard[];
-  readonly authenticate: (authorization: string | undefined) => Promise<AuthOutcome>;
+  readonly authenticate: (authorization: string | undefined, meta?: { ip?: string | undefined }) => Promise<AuthOutcome>;
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** In TEST_MODE a socket without a token is accepted (authenticate() supplies the test viewer). */
   readonly testMode: boolean;
@@ -52,7 +52,7 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
       onConnect: async (ctx) => {
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const authorization = typeof raw === 'string' ? raw : undefined;
-        const outcome = await options.authenticate(authorization);
+        const outcome = await options.authenticate(authorization, { ip: ctx.extra.request.socket.remoteAddress });
         if (!outcome.viewer) {
           options.logger.info({ reason: outcome.authError?.code ?? 'missing', ip: ctx.extra.request.socket.remoteAddress }, 'websocket authentication failed');
           ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, outcome.authError ? 'Unauthorized' : 'Authentication required');
@@ -67,9 +67,14 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
         states.set(ctx.extra, state);
         return true;
       },
-      onClose: (ctx) => {
+      onClose: async (ctx) => {
         const state = states.get(ctx.extra);
-        if (state?.expiryTimer) clearTimeout(state.expiryTimer);
+        if (!state) return;
+        if (state.expiryTimer) clearTimeout(state.expiryTimer);
+        // graphql-ws skips onComplete when execution threw after onSubscribe: release what is left here.
+        const left = [...state.operations.values()];
+        state.operations.clear();
+        for (const opCtx of left) await options.onSubscriptionEnd?.(opCtx);
       },
       onSubscribe: async (ctx, id, payload) => {
         const state = stateOf(ctx.extra);

@@ -24,6 +24,12 @@ export interface ResourceProgress {
   /** The first failed stage's error, if any. */
   readonly error: string | null;
   readonly updatedAt: Date;
+  /**
+   * Per-resource sequence number, strictly increasing with every change (0 when nothing was ever recorded).
+   * It is floored to the Redis clock in microseconds, so it keeps increasing after a record expired or Redis
+   * lost its data. Subscribers use it to drop duplicates and stale updates.
+   */
+  readonly version: number;
 }
 
 export interface SetProgressOptions {
@@ -37,7 +43,12 @@ export interface SetProgressOptions {
  */
 export interface StatusTracker {
   /** Atomically records one stage's status, stamps times, refreshes the TTL and publishes the new snapshot. */
-  setProgress(resourceId: string, stage: ProcessingStage, status: StageStatus, options?: SetProgressOptions): Promise<ResourceProgress>;
+  setProgress(
+    resourceId: string,
+    stage: ProcessingStage,
+    status: StageStatus,
+    options?: SetProgressOptions,
+  ): Promise<ResourceProgress>;
   /** Resets every stage to PENDING (new or reprocessed resource) and publishes. */
   initProgress(resourceId: string): Promise<ResourceProgress>;
   /** Current snapshot; falls back to the state stored on the resource row, then all-PENDING. */
@@ -46,4 +57,26 @@ export interface StatusTracker {
   clearProgress(resourceId: string): Promise<void>;
   /** Updates in order, for one resource, starting after subscription; the caller closes it with `return()`. */
   subscribe(resourceId: string): AsyncIterableIterator<ResourceProgress>;
+  /** Current snapshots of many resources in one round trip, in the order of `resourceIds` (same fallbacks as getProgress). */
+  getProgressMany(resourceIds: readonly string[]): Promise<ResourceProgress[]>;
+  /**
+   * The live view of one resource: the current snapshot first, then every later change in order, never a gap
+   * between the two and never a duplicate (the channel is subscribed before the snapshot is read).
+   * Rejects on the first `next()` when the pub/sub backend cannot subscribe. The caller closes it with `return()`.
+   */
+  watchProgress(resourceId: string): AsyncIterableIterator<ResourceProgress>;
+}
+
+/**
+ * Where the durable copy of progress lives (the resource row: `stageState` + `overallStatus`).
+ * Given by the composition root so the kernel knows nothing of the Resource model.
+ * Use `encodeStageState`/`decodeStageState` for the `stageState` text.
+ */
+export interface ProgressPersistence {
+  /** Stores the snapshot on the resource row. A missing row (deleted resource) is not an error. */
+  persist(resourceId: string, snapshot: ResourceProgress): Promise<void>;
+  /** The snapshot last stored on the row, or null (no row, or never stored). */
+  load(resourceId: string): Promise<ResourceProgress | null>;
+  /** `load` for many ids in one query; ids without a stored snapshot are absent from the map. */
+  loadMany(resourceIds: readonly string[]): Promise<ReadonlyMap<string, ResourceProgress>>;
 }

@@ -1,0 +1,71 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config/index.js';
+import type { RequestContext } from '../context.js';
+import type { Logger } from '../logger.js';
+import type { OperationGuard } from '../operation-guard.js';
+import { createComplexityGuard, queryAnalysisOf } from './complexity-guard.js';
+import { createMemorySlidingWindowStore } from './memory-store.js';
+import { createRateLimitGuard, limitsFor, rateLimitDecisionOf, rateLimitKey } from './rate-limit-guard.js';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { createRedisSlidingWindowStore } from './redis-store.js';
+import { createSubscriptionCaps, type SubscriptionCaps } from './subscription-caps.js';
+import type { RateLimitDecision, Tier, WindowState } from './types.js';
+
+export interface CreateRateLimitingOptions {
+  readonly config: Config['rateLimit'];
+  readonly logger: Logger;
+  /** The API's Redis connection (distributed mode) or null (embedded: in-process counters). Not closed here. */
+  readonly redis: Redis | null;
+  /** Prefix of every Redis key (REDIS_KEY_PREFIX); rate-limit keys live under `<prefix>rl:`. */
+  readonly keyPrefix: string;
+  /** Clock in unix ms (tests). */
+  readonly now?: () => number;
+}
+
+/** What `rateLimitStatus` reports for the caller. */
+export interface RateLimitStatusView {
+  readonly tier: Tier;
+  /** Points charged for the current operation. */
+  readonly cost: number;
+  readonly windows: readonly WindowState[];
+}
+
+export interface RateLimiting {
+  readonly limiter: RateLimiter;
+  /** Complexity guard, then (when RATE_LIMIT_ENABLED) the rate-limit guard: push after authentication. */
+  readonly guards: readonly OperationGuard[];
+  readonly subscriptionCaps: SubscriptionCaps;
+  /** The caller's counters as enforced (reuses this operation's decision when it was charged). */
+  status(ctx: RequestContext & { viewer: NonNullable<RequestContext['viewer']> }): Promise<RateLimitStatusView>;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the rate-limit kernel from configuration: Redis-backed when a connection is given, in-process
+ * otherwise. The complexity guard (MAX_QUERY_COST / MAX_QUERY_DEPTH) applies even when limiting is off.
+ */
+export function createRateLimiting(options: CreateRateLimitingOptions): RateLimiting {
+  const { config, logger } = options;
+  const prefix = `${options.keyPrefix}rl:`;
+  const store = options.redis ? createRedisSlidingWindowStore({ client: options.redis, prefix }) : createMemorySlidingWindowStore();
+  const limiter = createRateLimiter({ store, logger, ...(options.now ? { now: options.now } : {}) });
+  const budgets = { tiers: config.tiers, anonymous: config.anonymous };
+  const guards: OperationGuard[] = [createComplexityGuard({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth })];
+  if (config.enabled) guards.push(createRateLimitGuard({ limiter, ...budgets }));
+  const subscriptionCaps = createSubscriptionCaps({
+    caps: config.enabled ? config.maxSubscriptions : { FREE: null, PREMIUM: null, ADMIN: null },
+    logger,
+    redis: options.redis ? { client: options.redis, prefix } : null,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return {
+    limiter,
+    guards,
+    subscriptionCaps,
+    async status(ctx) {
+      const decision: RateLimitDecision = rateLimitDecisionOf(ctx) ?? (await limiter.peek(rateLimitKey(ctx), limitsFor(ctx, budgets)));
+      return { tier: ctx.viewer.tier, cost: ctx.cost || (queryAnalysisOf(ctx)?.cost ?? 0), windows: decision.windows };
+    },
+    close: () => subscriptionCaps.close(),
+  };
+}

@@ -1,0 +1,15 @@
+export { createRateLimiting } from './create-rate-limiting.js';
+export type { CreateRateLimitingOptions, RateLimiting, RateLimitStatusView } from './create-rate-limiting.js';
+export { createRateLimiter, rateLimitHeaders, tightestWindow } from './rate-limiter.js';
+export type { RateLimiter, RateLimiterOptions } from './rate-limiter.js';
+export { createMemorySlidingWindowStore } from './memory-store.js';
+export { createRedisSlidingWindowStore } from './redis-store.js';
+export { evaluateWindow, releaseAt, sliceMs } from './sliding-window.js';
+export { analyzeQuery, BASE_COST, FREE_ROOT_FIELDS } from './query-cost.js';
+export type { QueryAnalysis, AnalyzeQueryOptions } from './query-cost.js';
+export { createComplexityGuard, queryAnalysisOf } from './complexity-guard.js';
+export { createRateLimitGuard, limitsFor, rateLimitDecisionOf, rateLimitKey } from './rate-limit-guard.js';
+export { createSubscriptionCaps } from './subscription-caps.js';
+export type { SubscriptionCaps, SubscriptionCapsOptions } from './subscription-caps.js';
+export { SLICES_PER_WINDOW, WINDOW_MS, WINDOW_NAMES, windowLimits } from './types.js';
+export type { RateLimitDecision, SlidingWindowStore, StoreResult, WindowLimit, WindowName, WindowState } from './types.js';
