@@ -42,12 +42,15 @@ export interface Config {
     readonly oauthProviders: readonly OAuthProviderConfig[];
     readonly oauthHttpTimeoutMs: number;
     readonly loginMaxFailures: number;
+    readonly userCacheSeconds: number;
     readonly loginFailureWindowSeconds: number;
   };
   readonly testMode: { readonly enabled: boolean; readonly userEmail: string; readonly userTier: Tier };
   readonly rateLimit: {
     readonly enabled: boolean;
     readonly tiers: Readonly<Record<Tier, TierLimits>>;
+    /** Budget per client IP for public operations called without a token. */
+    readonly anonymous: TierLimits;
     readonly maxQueryCost: number;
     readonly maxQueryDepth: number;
     readonly maxSubscriptions: Readonly<Record<Tier, number | null>>;
@@ -55,8 +58,9 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   readonly introspection: boolean;
   readonly progressTtlSeconds: number;
-  readonly embeddings: { readonly model: string; readonly modelPath: string; readonly allowRemote: boolean };
-  readonly worker: { readonly concurrency: number; readonly shutdownTimeoutMs: number };
+  readonly embeddings: { readonly model: string; readonly modelPath: string; readonly allowRemote: boolean; readonly vocabularySize: number };
+  readonly search: { readonly vectorCacheMb: number };
+  readonly worker: { readonly concurrency: number; readonly shutdownTimeoutMs: number; readonly stallIntervalMs: number };
   readonly allowPrivateUrls: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -154,8 +158,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const limitOf = (tier: Tier, w: string): number | null => get<number | undefined>(`RATE_LIMIT_${tier}_${w}`) ?? null;
-  const tierLimits = (tier: Tier): TierLimits =>
+  const limitOf = (tier: Tier | 'ANONYMOUS', w: string): number | null => get<number | undefined>(`RATE_LIMIT_${tier}_${w}`) ?? null;
+  const tierLimits = (tier: Tier | 'ANONYMOUS'): TierLimits =>
     Object.freeze({ perMinute: limitOf(tier, 'PER_MINUTE'), perHour: limitOf(tier, 'PER_HOUR'), perDay: limitOf(tier, 'PER_DAY') });
 
   return deepFreeze({
@@ -183,12 +187,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       oauthProviders,
       oauthHttpTimeoutMs: get<number>('OAUTH_HTTP_TIMEOUT_MS'),
       loginMaxFailures: get<number>('LOGIN_MAX_FAILURES'),
+      userCacheSeconds: get<number>('AUTH_USER_CACHE_SECONDS'),
       loginFailureWindowSeconds: get<number>('LOGIN_FAILURE_WINDOW_SECONDS'),
     },
     testMode: { enabled: testModeEnabled, userEmail: get<string>('TEST_USER_EMAIL'), userTier: get<Tier>('TEST_USER_TIER') },
     rateLimit: {
       enabled: get<boolean>('RATE_LIMIT_ENABLED'),
       tiers: { FREE: tierLimits('FREE'), PREMIUM: tierLimits('PREMIUM'), ADMIN: tierLimits('ADMIN') },
+      anonymous: tierLimits('ANONYMOUS'),
       maxQueryCost: get<number>('MAX_QUERY_COST'),
       maxQueryDepth: get<number>('MAX_QUERY_DEPTH'),
       maxSubscriptions: {
@@ -200,8 +206,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy,
     introspection: get<boolean | undefined>('INTROSPECTION') ?? !isProduction,
     progressTtlSeconds: get<number>('PROGRESS_TTL_SECONDS'),
-    embeddings: { model: get<string>('EMBEDDING_MODEL'), modelPath: get<string>('EMBEDDING_MODEL_PATH'), allowRemote: get<boolean>('EMBEDDING_ALLOW_REMOTE') },
-    worker: { concurrency: get<number>('WORKER_CONCURRENCY'), shutdownTimeoutMs: get<number>('WORKER_SHUTDOWN_TIMEOUT_MS') },
+    embeddings: { model: get<string>('EMBEDDING_MODEL'), modelPath: get<string>('EMBEDDING_MODEL_PATH'), allowRemote: get<boolean>('EMBEDDING_ALLOW_REMOTE'), vocabularySize: get<number>('EMBEDDING_VOCABULARY_SIZE') },
+    search: { vectorCacheMb: get<number>('SEARCH_VECTOR_CACHE_MB') },
+    worker: { concurrency: get<number>('WORKER_CONCURRENCY'), shutdownTimeoutMs: get<number>('WORKER_SHUTDOWN_TIMEOUT_MS'), stallIntervalMs: get<number>('WORKER_STALL_INTERVAL_MS') },
     allowPrivateUrls: get<boolean>('ALLOW_PRIVATE_URLS'),
     logLevel: get<Config['logLevel']>('LOG_LEVEL'),
   } satisfies Config);

@@ -32,11 +32,12 @@ function v(spec: Omit<VariableSpec, 'schema'> & { schema: z.ZodType }): Variable
   return spec;
 }
 
-const tierLimitVars = (['FREE', 'PREMIUM', 'ADMIN'] as const).flatMap((tier) => {
+const tierLimitVars = (['FREE', 'PREMIUM', 'ADMIN', 'ANONYMOUS'] as const).flatMap((tier) => {
   const defaults: Record<string, [string | undefined, string | undefined, string | undefined]> = {
     FREE: ['100', '1000', '10000'],
     PREMIUM: ['1000', '20000', '200000'],
     ADMIN: [undefined, undefined, undefined],
+    ANONYMOUS: ['300', '3000', '30000'],
   };
   const d = defaults[tier]!;
   return (['PER_MINUTE', 'PER_HOUR', 'PER_DAY'] as const).map((w, i) =>
@@ -44,7 +45,10 @@ const tierLimitVars = (['FREE', 'PREMIUM', 'ADMIN'] as const).flatMap((tier) => 
       name: `RATE_LIMIT_${tier}_${w}`,
       type: 'integer ≥ 0',
       ...(d[i] !== undefined ? { default: d[i] } : {}),
-      description: `Points a ${tier} user may spend ${w.toLowerCase().replace('_', ' ')}${d[i] === undefined ? ' (unset: unlimited)' : ''}.`,
+      description:
+        tier === 'ANONYMOUS'
+          ? `Points one client IP may spend ${w.toLowerCase().replace('_', ' ')} on public operations without a token (register, login, refresh, oauth*).`
+          : `Points a ${tier} user may spend ${w.toLowerCase().replace('_', ' ')}${d[i] === undefined ? ' (unset: unlimited)' : ''}.`,
       schema: limit,
     }),
   );
@@ -75,6 +79,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'REFRESH_TOKEN_EXPIRE_DAYS', type: 'integer days', default: '7', description: 'Refresh-token lifetime.', schema: int(1, 365) }),
   v({ name: 'OAUTH2_PROVIDERS', type: 'JSON array', default: '[]', secret: true, description: 'OAuth2/OIDC providers: [{"name":"google","kind":"oidc","issuer":"https://accounts.google.com","clientId":"…","clientSecret":"…","redirectUris":["https://app/cb"],"scopes":["openid","email","profile"]}]. kind is oidc or github. See docs/authentication.md.', schema: str }),
   v({ name: 'OAUTH_HTTP_TIMEOUT_MS', type: 'integer ms', default: '10000', description: 'Timeout for every outbound call to an OAuth provider.', schema: int(100) }),
+  v({ name: 'AUTH_USER_CACHE_SECONDS', type: 'integer s', default: '5', description: 'How long an API instance caches a user\'s active flag and tier for token checks. Deactivation through Pharos invalidates it at once on every instance; direct database edits take up to this long. 0: look the user up on every request.', schema: int(0, 3600) }),
   v({ name: 'LOGIN_MAX_FAILURES', type: 'integer', default: '10', description: 'Failed logins allowed per email+IP (and ×5 per IP) within LOGIN_FAILURE_WINDOW_SECONDS.', schema: int(1) }),
   v({ name: 'LOGIN_FAILURE_WINDOW_SECONDS', type: 'integer s', default: '900', description: 'Window for counting failed logins.', schema: int(1) }),
   v({ name: 'TEST_MODE', type: 'boolean', default: 'false', description: 'Requests without a token act as TEST_USER_EMAIL. Refused in production.', schema: bool }),
@@ -93,8 +98,11 @@ export const VARIABLES: readonly VariableSpec[] = [
   v({ name: 'EMBEDDING_MODEL', type: 'string', default: 'pharos/glove-sif-100d', description: 'Embedding model id. A Hugging Face id such as Xenova/all-MiniLM-L6-v2 works where the hub is reachable.', schema: str }),
   v({ name: 'EMBEDDING_MODEL_PATH', type: 'path', default: './data/models', description: 'Folder of local models (the default model is built here on first start).', schema: str }),
   v({ name: 'EMBEDDING_ALLOW_REMOTE', type: 'boolean', default: 'false', description: 'Allow downloading models from the Hugging Face hub.', schema: bool }),
+  v({ name: 'EMBEDDING_VOCABULARY_SIZE', type: 'integer', default: '50000', description: 'Words in the offline default model built at first start (pharos/glove-sif-100d): 50 000 is 20 MB; tests use 5 000.', schema: int(100, 341_000) }),
+  v({ name: 'SEARCH_VECTOR_CACHE_MB', type: 'integer MB', default: '256', description: 'Memory the API may use to keep chunk vectors for semantic search (per owner, least recently used dropped first). 10 000 resources of the default model take about 6 MB; 0 disables the cache (every semantic search reads the vectors).', schema: int(0, 1_000_000) }),
   v({ name: 'WORKER_CONCURRENCY', type: 'integer', default: '2', description: 'Jobs one worker runs at once.', schema: int(1, 256) }),
   v({ name: 'WORKER_SHUTDOWN_TIMEOUT_MS', type: 'integer ms', default: '30000', description: 'How long a stopping worker lets running jobs finish.', schema: int(0) }),
+  v({ name: 'WORKER_STALL_INTERVAL_MS', type: 'integer ms', default: '5000', description: 'A job whose worker stopped renewing its lock (crash, kill -9) for this long is handed to another worker (bee-queue stallInterval).', schema: int(100, 3_600_000) }),
   v({ name: 'ALLOW_PRIVATE_URLS', type: 'boolean', default: 'false', description: 'Let ingestion fetch private, loopback and link-local addresses (tests only).', schema: bool }),
   v({ name: 'LOG_LEVEL', type: 'fatal | error | warn | info | debug | trace | silent', default: 'info', description: 'pino log level.', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
 ];

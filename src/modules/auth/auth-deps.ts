@@ -1,0 +1,32 @@
+import type { Tier } from '../../config/index.js';
+import type { Database } from '../../shared/database/index.js';
+import type { Logger } from '../../shared/logger.js';
+import type { OAuthProviderClient, OAuthStateStore } from '../../shared/oauth2/index.js';
+import type { AccessTokenCodec, LoginThrottle, PasswordHasher, TokenDenyList } from '../../shared/security/index.js';
+import type { OAuthProviderName } from './oauth.types.js';
+import type { UserStateCache } from './user-state-cache.js';
+
+/** Everything the auth services need, built once by `createAuthModule`. */
+export interface AuthDeps {
+  readonly prisma: Database;
+  readonly logger: Logger;
+  readonly hasher: PasswordHasher;
+  readonly accessTokens: AccessTokenCodec;
+  readonly denyList: TokenDenyList;
+  /** Cached active flag and tier per user for token checks. */
+  readonly userStates: UserStateCache;
+  readonly loginThrottle: LoginThrottle;
+  readonly oauthStates: OAuthStateStore;
+  readonly oauthProviders: ReadonlyMap<OAuthProviderName, OAuthProviderClient>;
+  /** Refresh-token lifetime in seconds. */
+  readonly refreshTtlSeconds: number;
+  readonly testMode: { readonly enabled: boolean; readonly userEmail: string; readonly userTier: Tier };
+  /** Clock in ms. */
+  readonly now: () => number;
+}
+
+/** Who is calling, for session rows and the security log. */
+export interface ClientMeta {
+  readonly ip: string;
+  readonly userAgent: string | null;
+}

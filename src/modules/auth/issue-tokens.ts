@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { Tier } from '../../config/index.js';
+import { hashOpaqueToken, randomOpaqueToken } from '../../shared/security/index.js';
+import type { AuthDeps, ClientMeta } from './auth-deps.js';
+import { AuthPayload } from './auth-payload.type.js';
+import { toUser } from './user.type.js';
+
+type UserRow = Parameters<typeof toUser>[0];
+
+export interface IssueTokensOptions {
+  readonly user: UserRow;
+  readonly meta: ClientMeta;
+  /** Continue a refresh-token family (rotation); omitted: a new session (new family). */
+  readonly familyId?: string;
+  /** Id of the new refresh-token row, when the caller already reserved it (rotation). */
+  readonly sessionId?: string;
+}
+
+/**
+ * Starts or continues a session: stores a new refresh token (hashed) and signs an access token carrying
+ * the user's current tier. The refresh row's id is the session id; the access token gets its own `jti`.
+ */
+export async function issueTokens(deps: AuthDeps, options: IssueTokensOptions): Promise<AuthPayload> {
+  const refreshToken = randomOpaqueToken();
+  const id = options.sessionId ?? randomUUID();
+  await deps.prisma.refreshToken.create({
+    data: {
+      id,
+      familyId: options.familyId ?? id,
+      userId: options.user.id,
+      tokenHash: hashOpaqueToken(refreshToken),
+      expiresAt: new Date(deps.now() + deps.refreshTtlSeconds * 1000),
+      userAgent: options.meta.userAgent?.slice(0, 512) ?? null,
+      ip: options.meta.ip.slice(0, 64),
+    },
+  });
+  const { token } = await deps.accessTokens.sign({
+    sub: options.user.id,
+    tier: options.user.tier as Tier,
+    jti: randomUUID(),
+  });
+  return Object.assign(new AuthPayload(), {
+    accessToken: token,
+    refreshToken,
+    tokenType: 'Bearer',
+    expiresIn: deps.accessTokens.ttlSeconds,
+    user: toUser(options.user),
+  });
+}

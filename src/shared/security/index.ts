@@ -1,0 +1,17 @@
+export { ARGON2_PARAMS, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, createPasswordHasher } from './password-hasher.js';
+export type { PasswordHasher } from './password-hasher.js';
+export { ACCESS_TOKEN_ALGORITHMS, CLOCK_TOLERANCE_SECONDS, createAccessTokenCodec } from './access-token.js';
+export type {
+  AccessTokenAlgorithm,
+  AccessTokenClaims,
+  AccessTokenCodec,
+  AccessTokenCodecOptions,
+  TokenFailure,
+  VerifyResult,
+} from './access-token.js';
+export { createMemoryTokenDenyList, createRedisTokenDenyList } from './token-deny-list.js';
+export type { RedisTokenDenyListOptions, TokenDenyList } from './token-deny-list.js';
+export { createLoginThrottle, PER_IP_FACTOR } from './login-throttle.js';
+export type { LoginThrottle, LoginThrottleOptions } from './login-throttle.js';
+export { hashOpaqueToken, randomOpaqueToken, safeEqual } from './opaque-token.js';
+export { TierEnum } from './tier.graphql.js';
