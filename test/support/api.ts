@@ -16,6 +16,7 @@ import { applyMigrations } from '../../src/shared/database/index.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { startApi, type ApiRuntime } from '../../src/server/start-api.js';
 import {
+import { testEmbeddingEnv } from './test-model.js';
   createTestPostgresDatabase,
   createTestSqliteUrl,
   registerCleanup,
@@ -63,6 +64,8 @@ export async function startTestApi(options: StartTestApiOptions = {}): Promise<T
     LOG_LEVEL: 'info',
     REDIS_KEY_PREFIX: `${uniqueId('pharos')}:`,
     ...(options.redis ? { REDIS_URL: testRedisUrl() } : {}),
+    // The 5k-word test model (built once per run) instead of the 50k default.
+    ...testEmbeddingEnv(),
     ...options.env,
   };
   const config = loadConfig(env);

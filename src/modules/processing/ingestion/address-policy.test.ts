@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { isForbiddenAddress } from './address-policy.js';
+
+describe('isForbiddenAddress', () => {
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '::1',
+    '::',
+    'fe80::1',
+    'fc00::1',
+    'fd12:3456::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '64:ff9b::10.0.0.1',
+    'not-an-ip',
+  ])('refuses %s', (ip) => expect(isForbiddenAddress(ip)).toBe(true));
+  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('allows %s', (ip) =>
+    expect(isForbiddenAddress(ip)).toBe(false),
+  );
+});

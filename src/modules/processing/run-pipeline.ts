@@ -1,0 +1,87 @@
+import type { JobContext, ProcessResourceJob } from '../../shared/queue/types.js';
+import { PROCESSING_STAGES, type ProcessingStage } from '../../shared/status-tracker/types.js';
+import { runEmbedding } from './embedding/run-embedding.js';
+import { isTransientError, ResourceGoneError, userMessage } from './errors.js';
+import { runGraph } from './graph/run-graph.js';
+import { runIngestion } from './ingestion/run-ingestion.js';
+import type { PipelineDeps, StageRun } from './pipeline-deps.js';
+import { runQuality } from './quality/run-quality.js';
+import { runTaxonomy } from './taxonomy/run-taxonomy.js';
+
+type StageFn = (deps: PipelineDeps, run: StageRun) => Promise<void>;
+
+/** Each stage's work, in PROCESSING_STAGES order (each reads what the previous ones stored). */
+export const STAGES: Readonly<Record<ProcessingStage, StageFn>> = {
+  INGESTION: runIngestion,
+  EMBEDDING: runEmbedding,
+  QUALITY: runQuality,
+  TAXONOMY: runTaxonomy,
+  GRAPH: runGraph,
+};
+
+const LABEL: Readonly<Record<ProcessingStage, string>> = {
+  INGESTION: 'ingestion',
+  EMBEDDING: 'embedding',
+  QUALITY: 'quality scoring',
+  TAXONOMY: 'classification',
+  GRAPH: 'graph building',
+};
+
+/** How a pipeline run ended. */
+export type PipelineOutcome =
+  | { readonly status: 'COMPLETED' }
+  | { readonly status: 'FAILED'; readonly stage: ProcessingStage; readonly error: string }
+  | { readonly status: 'GONE' };
+
+/**
+ * Runs the five stages for one resource. Each stage: setProgress(PROCESSING) → work → COMPLETED.
+ * - A permanent failure (or a transient one on the last attempt) marks the stage FAILED with a
+ *   user-readable error (stack only in logs); later stages stay PENDING; the job completes.
+ * - A transient failure before the last attempt puts the stage back to PENDING with a "retrying"
+ *   note and rethrows, so the queue retries the job with backoff.
+ * - A resource deleted meanwhile ends the run quietly.
+ * Every stage replaces its outputs, so a retried or re-run job never duplicates data.
+ * @throws the transient error when the queue should retry.
+ */
+export async function runPipeline(
+  deps: PipelineDeps,
+  job: ProcessResourceJob,
+  context: JobContext,
+): Promise<PipelineOutcome> {
+  const { resourceId } = job;
+  const log = deps.logger.child({ resourceId, attempt: context.attempt });
+  const started = Date.now();
+  for (const stage of PROCESSING_STAGES) {
+    if (context.signal.aborted) throw new Error('worker stopping: job handed back');
+    const stageStarted = Date.now();
+    await deps.tracker.setProgress(resourceId, stage, 'PROCESSING', { attempt: context.attempt, error: null });
+    try {
+      await STAGES[stage](deps, { resourceId, signal: context.signal });
+    } catch (err) {
+      if (err instanceof ResourceGoneError) {
+        log.info({ stage }, 'resource deleted during processing: stopped');
+        await deps.tracker.clearProgress(resourceId).catch(() => undefined);
+        return { status: 'GONE' };
+      }
+      const message = userMessage(err, LABEL[stage]);
+      if (isTransientError(err) && context.attempt < context.maxAttempts && !context.signal.aborted) {
+        log.warn({ stage, err }, 'stage failed with a transient error; the job will be retried');
+        await deps.tracker
+          .setProgress(resourceId, stage, 'PENDING', {
+            attempt: context.attempt,
+            error: `Retrying after a temporary problem: ${message}`,
+          })
+          .catch(() => undefined);
+        throw err;
+      }
+      if (context.signal.aborted) throw err;
+      log.error({ stage, err }, 'stage failed');
+      await deps.tracker.setProgress(resourceId, stage, 'FAILED', { attempt: context.attempt, error: message });
+      return { status: 'FAILED', stage, error: message };
+    }
+    await deps.tracker.setProgress(resourceId, stage, 'COMPLETED', { attempt: context.attempt, error: null });
+    log.debug({ stage, ms: Date.now() - stageStarted }, 'stage completed');
+  }
+  log.info({ ms: Date.now() - started }, 'resource processed');
+  return { status: 'COMPLETED' };
+}

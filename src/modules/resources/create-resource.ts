@@ -1,0 +1,114 @@
+import type { Viewer } from '../../shared/context.js';
+import { contentHash } from '../../shared/content-hash.js';
+import { AppError, badInput } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { JobQueue } from '../../shared/queue/types.js';
+import type { StatusTracker } from '../../shared/status-tracker/types.js';
+import { RESOURCE_ROW_SELECT, type ResourceRow } from './access/resource-row.js';
+import type { CreateResourceInput } from './create-resource.input.js';
+import type { ResourcesDatabase } from './resources.deps.js';
+
+export const MAX_URL_CHARS = 2_048;
+export const MAX_CONTENT_BYTES = 5 * 1024 * 1024;
+export const MAX_TITLE_CHARS = 500;
+export const MAX_DESCRIPTION_CHARS = 5_000;
+
+/** What creating and reprocessing need besides the database. */
+export interface ProcessingTrigger {
+  readonly queue: Pick<JobQueue, 'enqueueProcessResource'>;
+  readonly tracker: Pick<StatusTracker, 'initProgress'>;
+  readonly logger: Logger;
+}
+
+export interface CreateResourceOptions extends ProcessingTrigger {
+  readonly db: ResourcesDatabase;
+  readonly viewer: Viewer;
+  readonly input: CreateResourceInput;
+}
+
+/** The validated input: exactly one source, trimmed optional texts. */
+export interface ValidCreateInput {
+  readonly url: string | null;
+  readonly content: string | null;
+  readonly title: string | null;
+  readonly description: string | null;
+}
+
+/**
+ * Checks the createResource input.
+ * @throws AppError BAD_USER_INPUT with `extensions.field` naming the offending field.
+ */
+export function validateCreateInput(input: CreateResourceInput): ValidCreateInput {
+  const url = input.url?.trim() || null;
+  const content = input.content ?? null;
+  const hasContent = content !== null && content.trim() !== '';
+  if (url && hasContent) throw badInput('input.url', 'Give either url or content, not both');
+  if (!url && !hasContent)
+    throw badInput(
+      content === null ? 'input.url' : 'input.content',
+      content === null ? 'Give a url or some content' : 'content is empty',
+    );
+  if (url) {
+    if (url.length > MAX_URL_CHARS) throw badInput('input.url', `url must be at most ${MAX_URL_CHARS} characters`);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw badInput('input.url', 'url is not a valid absolute URL');
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw badInput('input.url', 'url must use http or https');
+    if (parsed.username || parsed.password) throw badInput('input.url', 'url must not contain credentials');
+  }
+  if (hasContent && Buffer.byteLength(content, 'utf8') > MAX_CONTENT_BYTES)
+    throw badInput('input.content', 'content must be at most 5 MB');
+  const title = input.title?.trim() || null;
+  if (title && title.length > MAX_TITLE_CHARS)
+    throw badInput('input.title', `title must be at most ${MAX_TITLE_CHARS} characters`);
+  const description = input.description?.trim() || null;
+  if (description && description.length > MAX_DESCRIPTION_CHARS)
+    throw badInput('input.description', `description must be at most ${MAX_DESCRIPTION_CHARS} characters`);
+  return { url: url ? new URL(url).toString() : null, content: hasContent ? content : null, title, description };
+}
+
+/**
+ * Creates a resource and queues its processing, returning at once. The row (and its all-PENDING
+ * progress) exists before the job is queued. The same content (by hash) or the same URL the owner
+ * already submitted returns the existing resource instead. If the queue is unreachable the row is
+ * removed again and SERVICE_UNAVAILABLE is thrown, so a retry is not mistaken for a duplicate.
+ * @throws AppError BAD_USER_INPUT (see validateCreateInput), SERVICE_UNAVAILABLE
+ */
+export async function createResource(options: CreateResourceOptions): Promise<ResourceRow> {
+  const { db, viewer } = options;
+  const input = validateCreateInput(options.input);
+  const ownerId = viewer.userId;
+  const hash = input.content !== null ? contentHash(input.content) : null;
+  const duplicate = await db.prisma.resource.findFirst({
+    where: hash ? { ownerId, contentHash: hash } : { ownerId, url: input.url },
+    select: RESOURCE_ROW_SELECT,
+    orderBy: { createdAt: 'asc' },
+  });
+  if (duplicate) return duplicate;
+  const row = await db.prisma.resource.create({
+    data: {
+      ownerId,
+      url: input.url,
+      content: input.content ?? '',
+      contentHash: hash,
+      title: input.title,
+      description: input.description,
+    },
+    select: RESOURCE_ROW_SELECT,
+  });
+  try {
+    await options.tracker.initProgress(row.id);
+    await options.queue.enqueueProcessResource({ resourceId: row.id });
+  } catch (err) {
+    options.logger.error({ err, resourceId: row.id }, 'could not queue processing; resource removed');
+    await db.prisma.resource.deleteMany({ where: { id: row.id } }).catch(() => undefined);
+    throw new AppError('SERVICE_UNAVAILABLE', 'Processing is unavailable right now; please try again shortly', {
+      internal: err,
+    });
+  }
+  return row;
+}

@@ -1,0 +1,189 @@
+import BeeQueue from 'bee-queue';
+import { createThrottledWarn, type Logger } from '../logger.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  PROCESS_RESOURCE_JOB,
+  type JobConsumer,
+  type ProcessingQueue,
+  type ProcessJobsOptions,
+  type ProcessResourceHandler,
+  type ProcessResourceJob,
+  type RetryPolicy,
+} from './types.js';
+
+export interface BeeJobQueueOptions {
+  /** redis://… (bee-queue opens its own `redis` v3 connections: 1 producer, +1 blocking +1 events for workers). */
+  readonly redisUrl: string;
+  /** Key prefix (QUEUE_PREFIX); keys are `<prefix>:process-resource:*`. Default "pharos". */
+  readonly prefix?: string;
+  /** True in worker processes: opens the blocking connection and activates delayed (retrying) jobs. */
+  readonly worker: boolean;
+  /** A job whose worker stopped renewing its lock for this long is handed to another worker. Default 5 000 ms. */
+  readonly stallIntervalMs?: number;
+  readonly retryPolicy?: RetryPolicy;
+  readonly logger: Logger;
+}
+
+/** How long a "re-run after the current one" request lives when no worker consumes it. */
+const RERUN_TTL_SECONDS = 24 * 3600;
+
+type RedisV3 = {
+  send_command(name: string, args: unknown[], cb: (err: Error | null, reply: unknown) => void): boolean;
+};
+
+function command(client: unknown, name: string, ...args: unknown[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    (client as RedisV3).send_command(name, args, (err, reply) => (err ? reject(err) : resolve(reply)));
+  });
+}
+
+/**
+ * The processing queue on bee-queue. One job per resource at a time: the job id is the resource id,
+ * so a second enqueue while one waits is a no-op. A re-run requested while the job is running
+ * (a reprocess, `generation` set) is remembered in `<prefix>:process-resource:rerun:<id>` and
+ * enqueued by the worker once the current run has finished. Retries: `retryPolicy.retries` with
+ * exponential backoff. Stall detection: workers renew a lock every stallInterval/2 and check for
+ * stalled jobs every stallInterval, so a job held by a killed worker runs again elsewhere.
+ */
+export function createBeeJobQueue(options: BeeJobQueueOptions): ProcessingQueue {
+  const policy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  const stallIntervalMs = options.stallIntervalMs ?? 5_000;
+  const logger = options.logger;
+  const queue = new BeeQueue<ProcessResourceJob>(PROCESS_RESOURCE_JOB, {
+    prefix: options.prefix ?? 'pharos',
+    redis: { url: options.redisUrl } as BeeQueue.QueueSettings['redis'],
+    isWorker: options.worker,
+    getEvents: false,
+    sendEvents: false,
+    storeJobs: false,
+    activateDelayedJobs: options.worker,
+    removeOnSuccess: true,
+    removeOnFailure: true,
+    stallInterval: stallIntervalMs,
+  });
+  const warn = createThrottledWarn(logger);
+  queue.on('error', (err: Error & { code?: string }) =>
+    warn({ queue: queue.name, code: err.code, message: err.message }, 'queue error'),
+  );
+  // bee-queue's own command connection (node_redis v3); its typings omit the property.
+  const redisClient = (): unknown => (queue as unknown as { client: unknown }).client;
+  const toKey = (suffix: string): string => (queue as unknown as { toKey(s: string): string }).toKey(suffix);
+  const rerunKey = (id: string) => toKey(`rerun:${id}`);
+  let consuming = false;
+  let closed = false;
+
+  const create = async (job: ProcessResourceJob): Promise<boolean> => {
+    const saved = await queue
+      .createJob(job)
+      .setId(job.resourceId)
+      .retries(policy.retries)
+      .backoff('exponential', policy.backoffBaseMs)
+      .save();
+    return saved.id !== null && saved.id !== undefined;
+  };
+
+  const enqueueProcessResource = async (job: ProcessResourceJob): Promise<void> => {
+    if (closed) throw new Error('queue is closed');
+    await queue.ready();
+    if (await create(job)) return;
+    // A job for this resource exists. Waiting or delayed: it will read the current row when it
+    // starts, nothing to add. Running: the new request must run after it (reprocess).
+    if (job.generation === undefined) return;
+    const active = await command(redisClient(), 'LPOS', toKey('active'), job.resourceId);
+    if (active === null) return;
+    await command(redisClient(), 'SET', rerunKey(job.resourceId), String(job.generation), 'EX', RERUN_TTL_SECONDS);
+    // The run may have finished between the two checks: then nobody will read the marker.
+    if (await create(job)) await command(redisClient(), 'DEL', rerunKey(job.resourceId));
+  };
+
+  const afterFinalOutcome = async (resourceId: string): Promise<void> => {
+    const generation = await command(redisClient(), 'GETDEL', rerunKey(resourceId));
+    if (generation === null) return;
+    await create({ resourceId, generation: Number(generation) });
+    logger.info({ resourceId }, 're-run requested during processing: queued again');
+  };
+
+  const processJobs = (handler: ProcessResourceHandler, opts: ProcessJobsOptions): JobConsumer => {
+    if (!options.worker) throw new TypeError('processJobs needs a queue created with worker: true');
+    if (consuming) throw new TypeError('processJobs was already called on this queue');
+    if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1)
+      throw new TypeError(`concurrency must be ≥ 1, got ${opts.concurrency}`);
+    consuming = true;
+    const running = new Map<string, AbortController>();
+    queue.process(opts.concurrency, async (job: BeeQueue.Job<ProcessResourceJob>) => {
+      const remaining = Number((job.options as { retries?: number }).retries ?? 0);
+      const controller = new AbortController();
+      running.set(job.id, controller);
+      try {
+        await handler(job.data, {
+          jobId: job.id,
+          attempt: policy.retries - remaining + 1,
+          maxAttempts: policy.retries + 1,
+          signal: controller.signal,
+        });
+      } finally {
+        running.delete(job.id);
+      }
+    });
+    const onFinal = (job: BeeQueue.Job<ProcessResourceJob>) => {
+      afterFinalOutcome(job.data.resourceId).catch((err: unknown) =>
+        warn({ resourceId: job.data.resourceId, err }, 'could not queue a requested re-run'),
+      );
+    };
+    queue.on('succeeded', onFinal);
+    queue.on('failed', (job, err) => {
+      if (job.status === 'retrying')
+        logger.warn({ resourceId: job.data.resourceId, err: err.message }, 'job failed, retrying with backoff');
+      else {
+        logger.error({ resourceId: job.data.resourceId, err: err.message }, 'job failed after its last retry');
+        onFinal(job);
+      }
+    });
+    queue.on('stalled', (jobId) => logger.warn({ resourceId: jobId }, 'stalled job (its worker stopped) queued again'));
+    void queue.checkStalledJobs(Math.max(100, Math.floor(stallIntervalMs / 2)));
+    return {
+      async stop(timeoutMs) {
+        const abortTimer = setTimeout(() => running.forEach((c) => c.abort()), Math.max(0, timeoutMs - 50));
+        try {
+          await queue.close(Math.max(1, timeoutMs));
+          return { drained: true };
+        } catch {
+          running.forEach((c) => c.abort());
+          return { drained: false };
+        } finally {
+          closed = true;
+          clearTimeout(abortTimer);
+        }
+      },
+    };
+  };
+
+  return {
+    enqueueProcessResource,
+    processJobs,
+    async ping() {
+      if (closed) throw new Error('queue is closed');
+      await withTimeout(
+        queue.ready().then(() => command(redisClient(), 'PING')),
+        1_000,
+        'queue ping timed out',
+      );
+    },
+    async close() {
+      closed = true;
+      await queue.close(1_000).catch(() => undefined);
+    },
+  };
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
