@@ -15,8 +15,8 @@ import { loadConfig } from '../../src/config/index.js';
 import { applyMigrations } from '../../src/shared/database/index.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { startApi, type ApiRuntime } from '../../src/server/start-api.js';
-import {
 import { testEmbeddingEnv } from './test-model.js';
+import {
   createTestPostgresDatabase,
   createTestSqliteUrl,
   registerCleanup,
