@@ -9,7 +9,7 @@ import { startApi } from './start-api.js';
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env, { envFile: '.env' });
+    config = loadConfig(undefined, { envFile: '.env' });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(err.message + '\n');

@@ -1,0 +1,13 @@
+export { Resource } from './resource.type.js';
+export { createResourcesModule } from './create-resources-module.js';
+export type { CreateResourcesModuleOptions, ResourcesModule } from './create-resources-module.js';
+export { ResourcesResolver } from './resources.resolver.js';
+export { ResourceFieldsResolver } from './fields/resource-fields.resolver.js';
+export { SearchResolver } from './search/search.resolver.js';
+export { searchResources, keywordWeight, FUSION_DEPTH, MAX_SEARCH_LIMIT } from './search/search-resources.js';
+export type { SearchDeps, SearchResult } from './search/search-resources.js';
+export { keywordSearch, keywordSql } from './search/keyword-search.js';
+export { SearchMode } from './search/search-mode.js';
+export { VectorCache } from './search/vector-cache.js';
+export { listResources } from './list/list-resources.js';
+export type { ProgressSource, ResourcesDatabase } from './resources.deps.js';

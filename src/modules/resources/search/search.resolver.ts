@@ -1,0 +1,25 @@
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { requireViewer, type RequestContext } from '../../../shared/context.js';
+import { ResourceFilter } from '../list/resource-filter.input.js';
+import { SearchHit } from './search-hit.type.js';
+import { SearchMode } from './search-mode.js';
+import { searchResources, type SearchDeps } from './search-resources.js';
+
+@Resolver()
+export class SearchResolver {
+  constructor(private readonly deps: SearchDeps) {}
+
+  @Query(() => [SearchHit], {
+    description: "Searches the caller's resources by keyword, meaning or both (docs/search.md).",
+  })
+  async search(
+    @Ctx() ctx: RequestContext,
+    @Arg('query', () => String, { description: '1..1,000 characters, not blank.' }) query: string,
+    @Arg('mode', () => SearchMode, { defaultValue: SearchMode.HYBRID }) mode: SearchMode,
+    @Arg('limit', () => Int, { defaultValue: 10, description: '1..50' }) limit: number,
+    @Arg('filter', () => ResourceFilter, { nullable: true }) filter: ResourceFilter | null,
+  ): Promise<SearchHit[]> {
+    const hits = await searchResources(this.deps, { viewer: requireViewer(ctx), query, mode, limit, filter });
+    return hits as unknown as SearchHit[];
+  }
+}
