@@ -21,5 +21,8 @@ export default tseslint.config(
     files: ['src/config/**', 'scripts/**', 'test/**', 'bench/**', '**/*.test.ts', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
-  { files: ['**/*.mjs', '**/*.cjs', '**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  {
+    files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable', require: 'readonly' } },
+  },
 );

@@ -16,8 +16,16 @@ for (const kind of ['bare', 'pharos'] as const) {
   const r = await runLoad({ url: `http://127.0.0.1:${server.port}/graphql`, body, concurrency, durationMs });
   await server.stop();
   measured[kind] = r;
-  results.push({ server: kind === 'bare' ? 'bare node:http (baseline)' : 'Pharos { health { status } }', 'req/s': r.requestsPerSecond, 'p50 ms': r.p50, 'p99 ms': r.p99, errors: r.errors });
+  results.push({
+    server: kind === 'bare' ? 'bare node:http (baseline)' : 'Pharos { health { status } }',
+    'req/s': r.requestsPerSecond,
+    'p50 ms': r.p50,
+    'p99 ms': r.p99,
+    errors: r.errors,
+  });
 }
 printTable(`health query, ${concurrency} concurrent, ${durationMs} ms`, results);
 const [b, p] = [measured.bare!, measured.pharos!];
-console.log(`throughput ratio Pharos/baseline: ${(p.requestsPerSecond / b.requestsPerSecond).toFixed(3)}; p50 added ${(p.p50 - b.p50).toFixed(3)} ms; p99 added ${(p.p99 - b.p99).toFixed(3)} ms`);
+console.log(
+  `throughput ratio Pharos/baseline: ${(p.requestsPerSecond / b.requestsPerSecond).toFixed(3)}; p50 added ${(p.p50 - b.p50).toFixed(3)} ms; p99 added ${(p.p99 - b.p99).toFixed(3)} ms`,
+);

@@ -14,7 +14,14 @@ export interface LatencyStats {
 export function stats(samples: number[]): LatencyStats {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? 0;
-  return { count: s.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1), max: s[s.length - 1] ?? 0 };
+  return {
+    count: s.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
+    max: s[s.length - 1] ?? 0,
+  };
 }
 
 export interface LoadResult extends LatencyStats {
@@ -40,13 +47,26 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const target = new URL(options.url);
   const body = options.body ? Buffer.from(options.body) : undefined;
-  const headers = { ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}), ...options.headers };
+  const headers = {
+    ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}),
+    ...options.headers,
+  };
   const once = () =>
     new Promise<number>((resolve, reject) => {
-      const req = http.request({ agent, hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: options.method ?? (body ? 'POST' : 'GET'), headers }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = http.request(
+        {
+          agent,
+          hostname: target.hostname,
+          port: target.port,
+          path: target.pathname + target.search,
+          method: options.method ?? (body ? 'POST' : 'GET'),
+          headers,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -81,7 +101,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 /** Prints one titled table of rows. */
 export function printTable(title: string, rows: Record<string, string | number>[]): void {
   console.log(`\n## ${title}`);
-  console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v]))));
+  console.table(
+    rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v]))),
+  );
 }
 
 export const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
@@ -98,7 +120,10 @@ export interface ChildServer {
  */
 export async function startChild(script: string, env: Record<string, string> = {}): Promise<ChildServer> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d: Buffer) => {

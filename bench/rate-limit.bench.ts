@@ -12,7 +12,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createLogger } from '../src/shared/logger.js';
-import { createMemorySlidingWindowStore, createRateLimiter, createRedisSlidingWindowStore, windowLimits, type RateLimiter } from '../src/shared/rate-limit/index.js';
+import {
+  createMemorySlidingWindowStore,
+  createRateLimiter,
+  createRedisSlidingWindowStore,
+  windowLimits,
+  type RateLimiter,
+} from '../src/shared/rate-limit/index.js';
 import { printTable, runLoad, startChild, stats, type ChildServer, type LoadResult } from './lib.js';
 
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 6_000);
@@ -33,7 +39,11 @@ async function startRedis(): Promise<{ url: string; stop(): void } | null> {
   if (spawnSync('redis-server', ['--version']).status !== 0) return null;
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'pharos-bench-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100; i++) {
     const up = await new Promise<boolean>((r) => {
       const socket = net.connect(port, '127.0.0.1');
@@ -59,14 +69,20 @@ async function register(url: string): Promise<string> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', variables: { i: { email: `bench-${Date.now()}@example.test`, password: 'bench-password-1' } } }),
+    body: JSON.stringify({
+      query: 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }',
+      variables: { i: { email: `bench-${Date.now()}@example.test`, password: 'bench-password-1' } },
+    }),
   });
   const json = (await res.json()) as { data?: { register: { accessToken: string } } };
   if (!json.data) throw new Error(`register failed: ${JSON.stringify(json)}`);
   return json.data.register.accessToken;
 }
 
-async function kernelLatency(limiter: RateLimiter, n: number): Promise<{ p50: number; p99: number; perSecond: number }> {
+async function kernelLatency(
+  limiter: RateLimiter,
+  n: number,
+): Promise<{ p50: number; p99: number; perSecond: number }> {
   const limits = windowLimits({ perMinute: 1e12, perHour: 1e12, perDay: 1e12 });
   for (let i = 0; i < 500; i++) await limiter.consume(`warm-${i % 50}`, 1, limits);
   const samples: number[] = [];
@@ -87,18 +103,30 @@ const logger = createLogger({ level: 'silent' });
 try {
   const kernelRows: Record<string, string | number>[] = [];
   const memory = await kernelLatency(createRateLimiter({ store: createMemorySlidingWindowStore(), logger }), 50_000);
-  kernelRows.push({ store: 'memory', 'p50 ms': memory.p50, 'p99 ms': memory.p99, 'checks/s (serial)': memory.perSecond });
+  kernelRows.push({
+    store: 'memory',
+    'p50 ms': memory.p50,
+    'p99 ms': memory.p99,
+    'checks/s (serial)': memory.perSecond,
+  });
   if (redis) {
     const client = new Redis(redis.url);
     await new Promise<void>((r) => client.once('ready', () => r()));
     const store = createRedisSlidingWindowStore({ client, prefix: 'bench:' });
     const viaRedis = await kernelLatency(createRateLimiter({ store, logger }), 20_000);
-    kernelRows.push({ store: 'redis (loopback)', 'p50 ms': viaRedis.p50, 'p99 ms': viaRedis.p99, 'checks/s (serial)': viaRedis.perSecond });
+    kernelRows.push({
+      store: 'redis (loopback)',
+      'p50 ms': viaRedis.p50,
+      'p99 ms': viaRedis.p99,
+      'checks/s (serial)': viaRedis.perSecond,
+    });
     client.disconnect();
   }
   printTable('limiter.consume(), three windows, 1,000 keys', kernelRows);
 
-  const modes: Array<{ name: string; env: Record<string, string> }> = [{ name: 'embedded (in-process counters)', env: {} }];
+  const modes: Array<{ name: string; env: Record<string, string> }> = [
+    { name: 'embedded (in-process counters)', env: {} },
+  ];
   if (redis) modes.unshift({ name: 'Redis (loopback)', env: { BENCH_REDIS_URL: redis.url } });
   for (const mode of modes) {
     const servers: Record<'on' | 'off', ChildServer | null> = { on: null, off: null };
@@ -116,7 +144,16 @@ try {
       for (let round = 0; round < 2; round++) {
         for (const variant of ['off', 'on'] as const) {
           const t = target[variant];
-          runs[variant].push(await runLoad({ url: t.url, body, concurrency, durationMs: durationMs / 2, warmupMs: 500, headers: { authorization: `Bearer ${t.token}` } }));
+          runs[variant].push(
+            await runLoad({
+              url: t.url,
+              body,
+              concurrency,
+              durationMs: durationMs / 2,
+              warmupMs: 500,
+              headers: { authorization: `Bearer ${t.token}` },
+            }),
+          );
         }
       }
       const merge = (rs: LoadResult[]) => ({
@@ -127,9 +164,25 @@ try {
       });
       const off = merge(runs.off);
       const on = merge(runs.on);
-      rows.push({ mode: mode.name, variant: 'auth, limiting off (baseline)', 'req/s': off.rps, 'p50 ms': off.p50, 'p99 ms': off.p99, errors: off.errors });
-      rows.push({ mode: mode.name, variant: 'auth + rate limiting', 'req/s': on.rps, 'p50 ms': on.p50, 'p99 ms': on.p99, errors: on.errors });
-      summary.push(`${mode.name}: p50 added ${(on.p50 - off.p50).toFixed(3)} ms, p99 added ${(on.p99 - off.p99).toFixed(3)} ms, throughput ratio limited/unlimited ${(on.rps / off.rps).toFixed(3)}`);
+      rows.push({
+        mode: mode.name,
+        variant: 'auth, limiting off (baseline)',
+        'req/s': off.rps,
+        'p50 ms': off.p50,
+        'p99 ms': off.p99,
+        errors: off.errors,
+      });
+      rows.push({
+        mode: mode.name,
+        variant: 'auth + rate limiting',
+        'req/s': on.rps,
+        'p50 ms': on.p50,
+        'p99 ms': on.p99,
+        errors: on.errors,
+      });
+      summary.push(
+        `${mode.name}: p50 added ${(on.p50 - off.p50).toFixed(3)} ms, p99 added ${(on.p99 - off.p99).toFixed(3)} ms, throughput ratio limited/unlimited ${(on.rps / off.rps).toFixed(3)}`,
+      );
     } finally {
       await servers.on?.stop();
       await servers.off?.stop();

@@ -17,7 +17,10 @@ if (files.length === 0) {
 let failed = 0;
 for (const file of files) {
   console.log(`\n# ${file}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, file)], { stdio: 'inherit', env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, file)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production' },
+  });
   if (r.status !== 0) {
     console.error(`${file} failed (exit ${r.status})`);
     failed++;

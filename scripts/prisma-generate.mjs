@@ -19,7 +19,11 @@ if (!env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = process.
 env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
 env.CHECKPOINT_DISABLE = '1';
 for (const schema of ['prisma/schema.prisma', 'prisma/sqlite/schema.prisma']) {
-  const r = spawnSync(process.execPath, [prismaBin, 'generate', '--schema', schema], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, [prismaBin, 'generate', '--schema', schema], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (r.status !== 0) {
     console.error(`prisma-generate: generating ${schema} failed`);
     process.exit(r.status ?? 1);

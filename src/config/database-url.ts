@@ -31,7 +31,12 @@ export function detectProvider(url: string): DatabaseProvider {
 }
 
 /** The parts of a connection worth naming in a log line: never the password. */
-export function describeDatabaseUrl(url: string): { provider: DatabaseProvider; host?: string; port?: number; database: string } {
+export function describeDatabaseUrl(url: string): {
+  provider: DatabaseProvider;
+  host?: string;
+  port?: number;
+  database: string;
+} {
   const provider = detectProvider(url);
   if (provider === 'sqlite') return { provider, database: url.replace(/^file:/i, '').split('?')[0] ?? '' };
   const parsed = new URL(url);
@@ -44,7 +49,13 @@ export function describeDatabaseUrl(url: string): { provider: DatabaseProvider; 
 }
 
 /** Builds `postgresql://user:pass@host:port/db` with URL-encoded credentials. */
-export function buildPostgresUrl(parts: { server: string; port: number; user: string; password?: string; db: string }): string {
+export function buildPostgresUrl(parts: {
+  server: string;
+  port: number;
+  user: string;
+  password?: string;
+  db: string;
+}): string {
   const auth = encodeURIComponent(parts.user) + (parts.password ? ':' + encodeURIComponent(parts.password) : '');
   const host = parts.server.includes(':') && !parts.server.startsWith('[') ? `[${parts.server}]` : parts.server;
   return `postgresql://${auth}@${host}:${parts.port}/${encodeURIComponent(parts.db)}`;

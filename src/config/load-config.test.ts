@@ -73,7 +73,14 @@ describe('loadConfig', () => {
   });
 
   it('names every bad variable in one error', () => {
-    const err = errorOf({ PORT: 'eighty', DB_POOL_MAX: '-1', JWT_ALGORITHM: 'RS256', TEST_MODE: 'maybe', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    const err = errorOf({
+      PORT: 'eighty',
+      DB_POOL_MAX: '-1',
+      JWT_ALGORITHM: 'RS256',
+      TEST_MODE: 'maybe',
+      DATABASE_URL: 'mysql://x',
+      LOG_LEVEL: 'loud',
+    });
     const names = err.problems.map((p) => p.variable).sort();
     expect(names).toEqual(['DATABASE_URL', 'DB_POOL_MAX', 'JWT_ALGORITHM', 'LOG_LEVEL', 'PORT', 'TEST_MODE']);
     for (const n of names) expect(err.message).toContain(n);
@@ -89,7 +96,11 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production', JWT_SECRET_KEY: 'short-secret-of-20by' }, ['JWT_SECRET_KEY']],
     [{ NODE_ENV: 'production', TEST_MODE: '1' }, ['TEST_MODE', 'JWT_SECRET_KEY']],
   ])('production refuses unsafe settings %#', (env, bad) => {
-    expect(errorOf(env as Record<string, string>).problems.map((p) => p.variable).sort()).toEqual([...bad].sort());
+    expect(
+      errorOf(env as Record<string, string>)
+        .problems.map((p) => p.variable)
+        .sort(),
+    ).toEqual([...bad].sort());
   });
 
   it('accepts production with a 32-byte secret and turns introspection off', () => {
@@ -100,11 +111,20 @@ describe('loadConfig', () => {
   });
 
   it('allows TEST_MODE outside production', () => {
-    expect(loadConfig({ TEST_MODE: 'true', TEST_USER_TIER: 'PREMIUM' }).testMode).toEqual({ enabled: true, userEmail: 'test@pharos.local', userTier: 'PREMIUM' });
+    expect(loadConfig({ TEST_MODE: 'true', TEST_USER_TIER: 'PREMIUM' }).testMode).toEqual({
+      enabled: true,
+      userEmail: 'test@pharos.local',
+      userTier: 'PREMIUM',
+    });
   });
 
   it('never prints a secret value: toString, JSON, inspect, template literals, and error messages', () => {
-    const c = loadConfig({ JWT_SECRET_KEY: SECRET, POSTGRES_SERVER: 'h', POSTGRES_PASSWORD: 'pg-password-123', REDIS_URL: 'redis://:redis-pass@h:6379' });
+    const c = loadConfig({
+      JWT_SECRET_KEY: SECRET,
+      POSTGRES_SERVER: 'h',
+      POSTGRES_PASSWORD: 'pg-password-123',
+      REDIS_URL: 'redis://:redis-pass@h:6379',
+    });
     const dumps = [JSON.stringify(c), inspect(c, { depth: 10 }), String(c.auth.jwtSecret), `${c.auth.jwtSecret}`];
     for (const d of dumps) {
       expect(d).not.toContain(SECRET);
@@ -113,7 +133,11 @@ describe('loadConfig', () => {
     }
     expect(JSON.stringify(c)).toContain('[REDACTED]');
     expect(c.auth.jwtSecret.reveal()).toBe(SECRET);
-    const err = errorOf({ NODE_ENV: 'production', JWT_SECRET_KEY: 'tiny-secret-value', OAUTH2_PROVIDERS: '[{"name":"x","clientSecret":"oauth-secret-zz"}]' });
+    const err = errorOf({
+      NODE_ENV: 'production',
+      JWT_SECRET_KEY: 'tiny-secret-value',
+      OAUTH2_PROVIDERS: '[{"name":"x","clientSecret":"oauth-secret-zz"}]',
+    });
     expect(err.message).not.toContain('tiny-secret-value');
     expect(err.message).not.toContain('oauth-secret-zz');
   });

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { buildPostgresUrl, DEFAULT_SQLITE_URL, detectProvider, normalizeDatabaseUrl, type DatabaseProvider } from './database-url.js';
+import {
+  buildPostgresUrl,
+  DEFAULT_SQLITE_URL,
+  detectProvider,
+  normalizeDatabaseUrl,
+  type DatabaseProvider,
+} from './database-url.js';
 import { parseOAuthProviders, type OAuthProviderConfig } from './oauth-providers.js';
 import { Secret } from './secret.js';
 import { VARIABLES } from './variables.js';
@@ -58,9 +64,18 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   readonly introspection: boolean;
   readonly progressTtlSeconds: number;
-  readonly embeddings: { readonly model: string; readonly modelPath: string; readonly allowRemote: boolean; readonly vocabularySize: number };
+  readonly embeddings: {
+    readonly model: string;
+    readonly modelPath: string;
+    readonly allowRemote: boolean;
+    readonly vocabularySize: number;
+  };
   readonly search: { readonly vectorCacheMb: number };
-  readonly worker: { readonly concurrency: number; readonly shutdownTimeoutMs: number; readonly stallIntervalMs: number };
+  readonly worker: {
+    readonly concurrency: number;
+    readonly shutdownTimeoutMs: number;
+    readonly stallIntervalMs: number;
+  };
   readonly allowPrivateUrls: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -88,9 +103,13 @@ export interface LoadConfigOptions {
  * Empty strings count as unset.
  * @throws ConfigError naming every invalid variable.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env, options: LoadConfigOptions = {}): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: LoadConfigOptions = {},
+): Config {
   const merged: Record<string, string | undefined> = {};
-  if (options.envFile && existsSync(options.envFile)) Object.assign(merged, parseEnv(readFileSync(options.envFile, 'utf8')));
+  if (options.envFile && existsSync(options.envFile))
+    Object.assign(merged, parseEnv(readFileSync(options.envFile, 'utf8')));
   for (const [k, val] of Object.entries(env)) if (val !== undefined) merged[k] = val;
 
   const problems: { variable: string; message: string }[] = [];
@@ -101,7 +120,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (given === undefined) continue;
     const parsed = spec.schema.safeParse(given);
     if (parsed.success) values[spec.name] = parsed.data;
-    else problems.push({ variable: spec.name, message: spec.secret ? 'invalid value' : (parsed.error.issues[0]?.message ?? 'invalid') + ` (got "${given.slice(0, 60)}")` });
+    else
+      problems.push({
+        variable: spec.name,
+        message: spec.secret
+          ? 'invalid value'
+          : (parsed.error.issues[0]?.message ?? 'invalid') + ` (got "${given.slice(0, 60)}")`,
+      });
   }
   const get = <T>(name: string): T => values[name] as T;
   const nodeEnv = get<Config['nodeEnv']>('NODE_ENV') ?? 'development';
@@ -123,11 +148,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push({ variable: 'DATABASE_URL', message: (err as Error).message });
     }
   }
-  if (values.DB_POOL_MIN !== undefined && values.DB_POOL_MAX !== undefined && get<number>('DB_POOL_MIN') > get<number>('DB_POOL_MAX')) {
+  if (
+    values.DB_POOL_MIN !== undefined &&
+    values.DB_POOL_MAX !== undefined &&
+    get<number>('DB_POOL_MIN') > get<number>('DB_POOL_MAX')
+  ) {
     problems.push({ variable: 'DB_POOL_MIN', message: 'must not exceed DB_POOL_MAX' });
   }
   const redisUrl = get<string | undefined>('REDIS_URL');
-  if (redisUrl !== undefined && !/^rediss?:\/\//i.test(redisUrl)) problems.push({ variable: 'REDIS_URL', message: 'must start with redis:// or rediss://' });
+  if (redisUrl !== undefined && !/^rediss?:\/\//i.test(redisUrl))
+    problems.push({ variable: 'REDIS_URL', message: 'must start with redis:// or rediss://' });
 
   let oauthProviders: OAuthProviderConfig[] = [];
   const oauthRaw = get<string | undefined>('OAUTH2_PROVIDERS');
@@ -144,8 +174,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (isProduction) {
     if (testModeEnabled) problems.push({ variable: 'TEST_MODE', message: 'must not be true in production' });
     if (jwtSecretGenerated) problems.push({ variable: 'JWT_SECRET_KEY', message: 'is required in production' });
-    else if (jwtSecret.byteLength < 32) problems.push({ variable: 'JWT_SECRET_KEY', message: 'must be at least 32 bytes in production' });
-    if (oauthProviders.some((p) => p.allowInsecureRequests)) problems.push({ variable: 'OAUTH2_PROVIDERS', message: 'allowInsecureRequests must not be set in production' });
+    else if (jwtSecret.byteLength < 32)
+      problems.push({ variable: 'JWT_SECRET_KEY', message: 'must be at least 32 bytes in production' });
+    if (oauthProviders.some((p) => p.allowInsecureRequests))
+      problems.push({ variable: 'OAUTH2_PROVIDERS', message: 'allowInsecureRequests must not be set in production' });
   } else if (!jwtSecretGenerated && jwtSecret.byteLength < 16) {
     problems.push({ variable: 'JWT_SECRET_KEY', message: 'must be at least 16 bytes (32 in production)' });
   }
@@ -158,9 +190,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const limitOf = (tier: Tier | 'ANONYMOUS', w: string): number | null => get<number | undefined>(`RATE_LIMIT_${tier}_${w}`) ?? null;
+  const limitOf = (tier: Tier | 'ANONYMOUS', w: string): number | null =>
+    get<number | undefined>(`RATE_LIMIT_${tier}_${w}`) ?? null;
   const tierLimits = (tier: Tier | 'ANONYMOUS'): TierLimits =>
-    Object.freeze({ perMinute: limitOf(tier, 'PER_MINUTE'), perHour: limitOf(tier, 'PER_HOUR'), perDay: limitOf(tier, 'PER_DAY') });
+    Object.freeze({
+      perMinute: limitOf(tier, 'PER_MINUTE'),
+      perHour: limitOf(tier, 'PER_HOUR'),
+      perDay: limitOf(tier, 'PER_DAY'),
+    });
 
   return deepFreeze({
     nodeEnv,
@@ -190,7 +227,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       userCacheSeconds: get<number>('AUTH_USER_CACHE_SECONDS'),
       loginFailureWindowSeconds: get<number>('LOGIN_FAILURE_WINDOW_SECONDS'),
     },
-    testMode: { enabled: testModeEnabled, userEmail: get<string>('TEST_USER_EMAIL'), userTier: get<Tier>('TEST_USER_TIER') },
+    testMode: {
+      enabled: testModeEnabled,
+      userEmail: get<string>('TEST_USER_EMAIL'),
+      userTier: get<Tier>('TEST_USER_TIER'),
+    },
     rateLimit: {
       enabled: get<boolean>('RATE_LIMIT_ENABLED'),
       tiers: { FREE: tierLimits('FREE'), PREMIUM: tierLimits('PREMIUM'), ADMIN: tierLimits('ADMIN') },
@@ -206,9 +247,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy,
     introspection: get<boolean | undefined>('INTROSPECTION') ?? !isProduction,
     progressTtlSeconds: get<number>('PROGRESS_TTL_SECONDS'),
-    embeddings: { model: get<string>('EMBEDDING_MODEL'), modelPath: get<string>('EMBEDDING_MODEL_PATH'), allowRemote: get<boolean>('EMBEDDING_ALLOW_REMOTE'), vocabularySize: get<number>('EMBEDDING_VOCABULARY_SIZE') },
+    embeddings: {
+      model: get<string>('EMBEDDING_MODEL'),
+      modelPath: get<string>('EMBEDDING_MODEL_PATH'),
+      allowRemote: get<boolean>('EMBEDDING_ALLOW_REMOTE'),
+      vocabularySize: get<number>('EMBEDDING_VOCABULARY_SIZE'),
+    },
     search: { vectorCacheMb: get<number>('SEARCH_VECTOR_CACHE_MB') },
-    worker: { concurrency: get<number>('WORKER_CONCURRENCY'), shutdownTimeoutMs: get<number>('WORKER_SHUTDOWN_TIMEOUT_MS'), stallIntervalMs: get<number>('WORKER_STALL_INTERVAL_MS') },
+    worker: {
+      concurrency: get<number>('WORKER_CONCURRENCY'),
+      shutdownTimeoutMs: get<number>('WORKER_SHUTDOWN_TIMEOUT_MS'),
+      stallIntervalMs: get<number>('WORKER_STALL_INTERVAL_MS'),
+    },
     allowPrivateUrls: get<boolean>('ALLOW_PRIVATE_URLS'),
     logLevel: get<Config['logLevel']>('LOG_LEVEL'),
   } satisfies Config);

@@ -35,7 +35,9 @@ const providerSchema = z.object({
  * Parses OAUTH2_PROVIDERS. Names are case-insensitive (stored upper-case, matching the GraphQL enum).
  * @returns the providers, or a message describing the problem (never echoing the secret).
  */
-export function parseOAuthProviders(raw: string): { ok: true; value: OAuthProviderConfig[] } | { ok: false; message: string } {
+export function parseOAuthProviders(
+  raw: string,
+): { ok: true; value: OAuthProviderConfig[] } | { ok: false; message: string } {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -62,13 +64,17 @@ export function parseOAuthProviders(raw: string): { ok: true; value: OAuthProvid
         name,
         kind,
         issuer: p.issuer ?? (name === 'GOOGLE' ? 'https://accounts.google.com' : undefined),
-        authorizationEndpoint: p.authorizationEndpoint ?? (kind === 'github' ? 'https://github.com/login/oauth/authorize' : undefined),
-        tokenEndpoint: p.tokenEndpoint ?? (kind === 'github' ? 'https://github.com/login/oauth/access_token' : undefined),
+        authorizationEndpoint:
+          p.authorizationEndpoint ?? (kind === 'github' ? 'https://github.com/login/oauth/authorize' : undefined),
+        tokenEndpoint:
+          p.tokenEndpoint ?? (kind === 'github' ? 'https://github.com/login/oauth/access_token' : undefined),
         apiBaseUrl: p.apiBaseUrl ?? (kind === 'github' ? 'https://api.github.com' : undefined),
         clientId: p.clientId,
         clientSecret: new Secret(p.clientSecret),
         redirectUris: Object.freeze([...p.redirectUris]),
-        scopes: Object.freeze(p.scopes ?? (kind === 'github' ? ['read:user', 'user:email'] : ['openid', 'email', 'profile'])),
+        scopes: Object.freeze(
+          p.scopes ?? (kind === 'github' ? ['read:user', 'user:email'] : ['openid', 'email', 'profile']),
+        ),
         allowInsecureRequests: p.allowInsecureRequests ?? false,
       }),
     );

@@ -4,7 +4,8 @@ import { VARIABLES } from './variables.js';
 export function renderConfigDocs(): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const rows = VARIABLES.map(
-    (v) => `| \`${v.name}\` | ${esc(v.type)} | ${v.default === undefined ? '(unset)' : `\`${esc(v.default)}\``} | ${v.secret ? 'yes' : ''} | ${esc(v.description)} |`,
+    (v) =>
+      `| \`${v.name}\` | ${esc(v.type)} | ${v.default === undefined ? '(unset)' : `\`${esc(v.default)}\``} | ${v.secret ? 'yes' : ''} | ${esc(v.description)} |`,
   );
   return [
     '# Configuration',

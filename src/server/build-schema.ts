@@ -14,10 +14,24 @@ import type { SubscriptionTopicSource } from '../shared/pubsub/index.js';
  * Every resolver class in the API, in one list (append new slices' resolvers here).
  * Instances come from the container built by the composition root (start-api.ts).
  */
-export const RESOLVERS: readonly NewableFunction[] = [HealthResolver, RateLimitStatusResolver, AuthResolver, OAuthResolver, ResourceProgressResolver, CreateResourceResolver, ReprocessResourceResolver, ResourcesResolver, ResourceFieldsResolver, SearchResolver];
+export const RESOLVERS: readonly NewableFunction[] = [
+  HealthResolver,
+  RateLimitStatusResolver,
+  AuthResolver,
+  OAuthResolver,
+  ResourceProgressResolver,
+  CreateResourceResolver,
+  ReprocessResourceResolver,
+  ResourcesResolver,
+  ResourceFieldsResolver,
+  SearchResolver,
+];
 
 /** Builds the executable schema; `instances` maps each resolver class to its constructed instance. */
-export async function buildAppSchema(instances: ReadonlyMap<NewableFunction, object>, resolvers: readonly NewableFunction[] = RESOLVERS): Promise<GraphQLSchema> {
+export async function buildAppSchema(
+  instances: ReadonlyMap<NewableFunction, object>,
+  resolvers: readonly NewableFunction[] = RESOLVERS,
+): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: resolvers as [NewableFunction, ...NewableFunction[]],
     validate: false,

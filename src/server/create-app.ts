@@ -28,7 +28,10 @@ export interface CreateAppOptions {
   /** Checks run before execution, in order (authentication enforcement, complexity, rate limit). */
   readonly guards: readonly OperationGuard[];
   /** Verifies an `Authorization` header value (or undefined). Never throws for bad tokens: returns authError. */
-  readonly authenticate: (authorization: string | undefined, meta?: { ip?: string | undefined }) => Promise<AuthOutcome>;
+  readonly authenticate: (
+    authorization: string | undefined,
+    meta?: { ip?: string | undefined },
+  ) => Promise<AuthOutcome>;
   /** Extra HTTP routes mounted before /graphql (health). */
   readonly routes?: (app: express.Express) => void;
   /** Called when a WebSocket subscription starts and ends (subscription caps). */
@@ -54,18 +57,43 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const formatError = createFormatError({ logger, exposeDetails: false });
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const ws = attachWebSocket({ wsServer, schema: options.schema, logger, guards: options.guards, authenticate: options.authenticate, formatError, testMode: config.testMode.enabled, onSubscriptionStart: options.onSubscriptionStart, onSubscriptionEnd: options.onSubscriptionEnd });
+  const ws = attachWebSocket({
+    wsServer,
+    schema: options.schema,
+    logger,
+    guards: options.guards,
+    authenticate: options.authenticate,
+    formatError,
+    testMode: config.testMode.enabled,
+    onSubscriptionStart: options.onSubscriptionStart,
+    onSubscriptionEnd: options.onSubscriptionEnd,
+  });
 
   const apollo = new ApolloServer<RequestContext>({
     schema: options.schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError,
-    logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
+    logger: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (m) => logger.warn(String(m)),
+      error: (m) => logger.error(String(m)),
+    },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
-      config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await ws.dispose();
+            },
+          };
+        },
+      },
+      config.isProduction
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       guardPlugin(options.guards),
     ],
   });
@@ -78,7 +106,13 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     res.set('X-Request-Id', requestId);
     const started = performance.now();
     res.on('finish', () => {
-      const line = { requestId, method: req.method, path: req.path, status: res.statusCode, durationMs: Math.round((performance.now() - started) * 100) / 100 };
+      const line = {
+        requestId,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+      };
       if (req.path === '/monitoring/health') logger.debug(line, 'request');
       else logger.info(line, 'request');
     });
@@ -91,7 +125,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = String(res.locals.requestId);
-        const outcome = await options.authenticate(req.get('authorization'), { ip: req.ip ?? req.socket.remoteAddress });
+        const outcome = await options.authenticate(req.get('authorization'), {
+          ip: req.ip ?? req.socket.remoteAddress,
+        });
         return {
           requestId,
           logger: logger.child({ requestId }),
@@ -108,7 +144,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     }),
   );
   app.use((req, res) => {
-    res.status(404).json({ errors: [{ message: `Cannot ${req.method} ${req.path}`, extensions: { code: 'NOT_FOUND' } }] });
+    res
+      .status(404)
+      .json({ errors: [{ message: `Cannot ${req.method} ${req.path}`, extensions: { code: 'NOT_FOUND' } }] });
   });
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const e = err as { status?: number; type?: string };
@@ -121,7 +159,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       return;
     }
     logger.error({ err, requestId: res.locals.requestId }, 'unhandled HTTP error');
-    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    res
+      .status(500)
+      .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   });
 
   let closing: Promise<void> | null = null;
@@ -148,6 +188,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
 
 /** Converts an AppError into a GraphQLError carrying its code (for transports that need GraphQLError). */
 export function toGraphQLError(err: unknown): GraphQLError {
-  if (isAppError(err)) return new GraphQLError(err.message, { originalError: err, extensions: { ...err.extensions, code: err.code } });
+  if (isAppError(err))
+    return new GraphQLError(err.message, { originalError: err, extensions: { ...err.extensions, code: err.code } });
   return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

@@ -17,9 +17,19 @@ export function guardPlugin(guards: readonly OperationGuard[]): ApolloServerPlug
           if (!rc.operation) return;
           for (const guard of guards) {
             try {
-              await guard({ ctx: rc.contextValue, schema: rc.schema, document: rc.document, operation: rc.operation, variables: rc.request.variables ?? {} });
+              await guard({
+                ctx: rc.contextValue,
+                schema: rc.schema,
+                document: rc.document,
+                operation: rc.operation,
+                variables: rc.request.variables ?? {},
+              });
             } catch (err) {
-              if (isAppError(err)) throw new GraphQLError(err.message, { originalError: err, extensions: { ...err.extensions, code: err.code } });
+              if (isAppError(err))
+                throw new GraphQLError(err.message, {
+                  originalError: err,
+                  extensions: { ...err.extensions, code: err.code },
+                });
               throw err;
             }
           }

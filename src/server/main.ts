@@ -18,8 +18,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel, name: 'pharos-api' });
-  if (config.auth.jwtSecretGenerated) logger.warn('JWT_SECRET_KEY is not set: using a random per-process key (tokens die with this process)');
-  if (config.testMode.enabled) logger.warn({ tier: config.testMode.userTier }, 'TEST_MODE is on: requests without a token act as the test user');
+  if (config.auth.jwtSecretGenerated)
+    logger.warn('JWT_SECRET_KEY is not set: using a random per-process key (tokens die with this process)');
+  if (config.testMode.enabled)
+    logger.warn({ tier: config.testMode.userTier }, 'TEST_MODE is on: requests without a token act as the test user');
   const db = describeDatabaseUrl(config.database.url.reveal());
   logger.info({ database: db, redis: config.redis.url ? 'configured' : 'embedded' }, 'starting Pharos API');
   let runtime;

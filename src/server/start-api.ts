@@ -1,8 +1,20 @@
 import type { Config } from '../config/index.js';
-import { applyMigrations, connectWithRetry, createDatabase, pingDatabase, type DatabaseHandle } from '../shared/database/index.js';
+import {
+  applyMigrations,
+  connectWithRetry,
+  createDatabase,
+  pingDatabase,
+  type DatabaseHandle,
+} from '../shared/database/index.js';
 import type { Logger } from '../shared/logger.js';
 import { openRedis, pingRedis, type RedisConnection } from '../shared/redis/index.js';
-import { cachedReport, checkHealth, healthRoute, HealthResolver, PUBLIC_FIELDS as MONITORING_PUBLIC } from '../modules/monitoring/index.js';
+import {
+  cachedReport,
+  checkHealth,
+  healthRoute,
+  HealthResolver,
+  PUBLIC_FIELDS as MONITORING_PUBLIC,
+} from '../modules/monitoring/index.js';
 import { buildAppSchema } from './build-schema.js';
 import { createApp, type App } from './create-app.js';
 import { packageVersion } from './package-info.js';
@@ -64,7 +76,8 @@ export async function startApi(options: StartApiOptions): Promise<ApiRuntime> {
     await connectWithRetry(db, {
       url: config.database.url.reveal(),
       timeoutMs: config.database.connectTimeoutMs,
-      onRetry: ({ attempt, delayMs, cause }) => logger.warn({ attempt, delayMs, cause }, 'database unreachable, retrying'),
+      onRetry: ({ attempt, delayMs, cause }) =>
+        logger.warn({ attempt, delayMs, cause }, 'database unreachable, retrying'),
     });
     if (config.database.autoMigrate) {
       const { applied } = await applyMigrations({ url: config.database.url.reveal(), log: (msg) => logger.debug(msg) });
@@ -80,7 +93,11 @@ export async function startApi(options: StartApiOptions): Promise<ApiRuntime> {
     const version = packageVersion();
     const report = cachedReport(() =>
       checkHealth({
-        probes: { database: () => pingDatabase(db), redis: redis ? () => pingRedis(redis.client) : null, queue: processingQueue ? () => processingQueue!.ping() : null },
+        probes: {
+          database: () => pingDatabase(db),
+          redis: redis ? () => pingRedis(redis.client) : null,
+          queue: processingQueue ? () => processingQueue!.ping() : null,
+        },
         version,
         startedAt,
       }),
@@ -98,16 +115,30 @@ export async function startApi(options: StartApiOptions): Promise<ApiRuntime> {
     for (const [cls, instance] of auth.resolvers) instances.set(cls, instance);
     publicFields.push(...auth.publicFields);
     // --- rate limiting (issue 4) ---
-    const rateLimiting = createRateLimiting({ config: config.rateLimit, logger, redis: redis?.client ?? null, keyPrefix: config.redis.keyPrefix });
+    const rateLimiting = createRateLimiting({
+      config: config.rateLimit,
+      logger,
+      redis: redis?.client ?? null,
+      keyPrefix: config.redis.keyPrefix,
+    });
     closers.push(() => rateLimiting.close());
     instances.set(RateLimitStatusResolver, new RateLimitStatusResolver((ctx) => rateLimiting.status(ctx)));
     guardsAfterAuth.push(...rateLimiting.guards);
     // --- progress and resources (issues 5-7) ---
     // Progress (issue 5): Redis hashes + graphql-redis-subscriptions when REDIS_URL is set, in-process otherwise.
     // `progress.tracker` is the StatusTracker for the in-process worker loop and Resource.progress.
-    const progress = openStatusTracking({ config, logger, redis: redis?.client ?? null, persistence: createProgressPersistence(db.prisma), name: 'pharos:api:progress' });
+    const progress = openStatusTracking({
+      config,
+      logger,
+      redis: redis?.client ?? null,
+      persistence: createProgressPersistence(db.prisma),
+      name: 'pharos:api:progress',
+    });
     closers.push(() => progress.close());
-    instances.set(ResourceProgressResolver, new ResourceProgressResolver({ prisma: db.prisma, tracker: progress.tracker }));
+    instances.set(
+      ResourceProgressResolver,
+      new ResourceProgressResolver({ prisma: db.prisma, tracker: progress.tracker }),
+    );
     // Processing (issue 6): createResource/reprocessResource enqueue on bee-queue (REDIS_URL) or the
     // in-process queue; in embedded mode the worker loop runs here on the same queue, tracker, database
     // and model. `embeddings` is the process's one EmbeddingService (also for search queries).
@@ -128,7 +159,14 @@ export async function startApi(options: StartApiOptions): Promise<ApiRuntime> {
     instances.set(CreateResourceResolver, new CreateResourceResolver(processingTrigger));
     instances.set(ReprocessResourceResolver, new ReprocessResourceResolver(processingTrigger));
     if (!config.redis.url) {
-      const worker = await startWorker({ config, logger: logger.child({ component: 'worker' }), db, tracker: progress.tracker, queue, embeddings });
+      const worker = await startWorker({
+        config,
+        logger: logger.child({ component: 'worker' }),
+        db,
+        tracker: progress.tracker,
+        queue,
+        embeddings,
+      });
       closers.push(async () => void (await worker.stop()));
     }
     // Resources API and search (issue 7): list/read/update/delete, Resource fields (DataLoaders), search.

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { RequestContext, Viewer } from '../shared/context.js';
@@ -24,7 +32,10 @@ export interface AttachWebSocketOptions {
   readonly schema: GraphQLSchema;
   readonly logger: Logger;
   readonly guards: readonly OperationGuard[];
-  readonly authenticate: (authorization: string | undefined, meta?: { ip?: string | undefined }) => Promise<AuthOutcome>;
+  readonly authenticate: (
+    authorization: string | undefined,
+    meta?: { ip?: string | undefined },
+  ) => Promise<AuthOutcome>;
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** In TEST_MODE a socket without a token is accepted (authenticate() supplies the test viewer). */
   readonly testMode: boolean;
@@ -44,7 +55,8 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
     if (!s) throw new Error('connection state missing');
     return s;
   };
-  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => options.formatError(e.toJSON(), e));
+  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((e) => options.formatError(e.toJSON(), e));
 
   const server = useServer<Record<string, unknown> | undefined, { socket: WebSocket; request: IncomingMessage }>(
     {
@@ -54,14 +66,20 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
         const authorization = typeof raw === 'string' ? raw : undefined;
         const outcome = await options.authenticate(authorization, { ip: ctx.extra.request.socket.remoteAddress });
         if (!outcome.viewer) {
-          options.logger.info({ reason: outcome.authError?.code ?? 'missing', ip: ctx.extra.request.socket.remoteAddress }, 'websocket authentication failed');
+          options.logger.info(
+            { reason: outcome.authError?.code ?? 'missing', ip: ctx.extra.request.socket.remoteAddress },
+            'websocket authentication failed',
+          );
           ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, outcome.authError ? 'Unauthorized' : 'Authentication required');
           return false;
         }
         const state: ConnectionState = { viewer: outcome.viewer, authError: null, operations: new Map() };
         if (outcome.viewer.expiresAt) {
           const ms = outcome.viewer.expiresAt * 1000 - Date.now();
-          state.expiryTimer = setTimeout(() => ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, 'Token expired'), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+          state.expiryTimer = setTimeout(
+            () => ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, 'Token expired'),
+            Math.max(0, Math.min(ms, 2 ** 31 - 1)),
+          );
           state.expiryTimer.unref();
         }
         states.set(ctx.extra, state);
@@ -82,7 +100,11 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [err instanceof GraphQLError ? withCode(err, 'BAD_USER_INPUT') : new GraphQLError('Invalid query', { extensions: { code: 'BAD_USER_INPUT' } })];
+          return [
+            err instanceof GraphQLError
+              ? withCode(err, 'BAD_USER_INPUT')
+              : new GraphQLError('Invalid query', { extensions: { code: 'BAD_USER_INPUT' } }),
+          ];
         }
         const validationErrors = validate(options.schema, document);
         if (validationErrors.length > 0) return validationErrors.map((e) => withCode(e, 'BAD_USER_INPUT'));
@@ -103,17 +125,27 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
         };
         const variables = payload.variables ?? {};
         try {
-          for (const guard of options.guards) await guard({ ctx: contextValue, schema: options.schema, document, operation, variables });
+          for (const guard of options.guards)
+            await guard({ ctx: contextValue, schema: options.schema, document, operation, variables });
           if (operation.operation === 'subscription') {
             await options.onSubscriptionStart?.(contextValue);
             state.operations.set(id, contextValue);
           }
         } catch (err) {
-          if (isAppError(err)) return [new GraphQLError(err.message, { originalError: err, extensions: { ...err.extensions, code: err.code } })];
+          if (isAppError(err))
+            return [
+              new GraphQLError(err.message, { originalError: err, extensions: { ...err.extensions, code: err.code } }),
+            ];
           options.logger.error({ err }, 'websocket guard failed');
           return [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
         }
-        return { schema: options.schema, document, operationName: payload.operationName ?? null, variableValues: variables, contextValue };
+        return {
+          schema: options.schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: variables,
+          contextValue,
+        };
       },
       onComplete: async (ctx, id) => {
         const state = states.get(ctx.extra);
@@ -140,5 +172,11 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
 }
 
 function withCode(err: GraphQLError, code: string): GraphQLError {
-  return new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, path: err.path, extensions: { ...err.extensions, code } });
+  return new GraphQLError(err.message, {
+    nodes: err.nodes,
+    source: err.source,
+    positions: err.positions,
+    path: err.path,
+    extensions: { ...err.extensions, code },
+  });
 }

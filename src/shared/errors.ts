@@ -62,9 +62,17 @@ export class AppError extends Error {
 
 /** True when `value` is an AppError (also across module copies). */
 export function isAppError(value: unknown): value is AppError {
-  return value instanceof AppError || (value instanceof Error && value.name === 'AppError' && typeof (value as AppError).code === 'string' && (ERROR_CODES as readonly string[]).includes((value as AppError).code));
+  return (
+    value instanceof AppError ||
+    (value instanceof Error &&
+      value.name === 'AppError' &&
+      typeof (value as AppError).code === 'string' &&
+      (ERROR_CODES as readonly string[]).includes((value as AppError).code))
+  );
 }
 
 export const notFound = (what = 'Resource'): AppError => new AppError('NOT_FOUND', `${what} not found`);
-export const badInput = (field: string, message: string): AppError => new AppError('BAD_USER_INPUT', message, { extensions: { field } });
-export const unauthenticated = (message = 'Authentication required'): AppError => new AppError('UNAUTHENTICATED', message);
+export const badInput = (field: string, message: string): AppError =>
+  new AppError('BAD_USER_INPUT', message, { extensions: { field } });
+export const unauthenticated = (message = 'Authentication required'): AppError =>
+  new AppError('UNAUTHENTICATED', message);

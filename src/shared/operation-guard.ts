@@ -19,7 +19,9 @@ export type OperationGuard = (info: OperationInfo) => Promise<void> | void;
 /** Names of the root fields an operation selects (fragments on the root type included). */
 export function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNode): string[] {
   const names = new Set<string>();
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d] as const] : [])));
+  const fragments = new Map(
+    document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d] as const] : [])),
+  );
   const seen = new Set<string>();
   const walk = (selections: OperationDefinitionNode['selectionSet']['selections']): void => {
     for (const sel of selections) {

@@ -47,7 +47,13 @@ let url: string;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 'k'.repeat(32), LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1' });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    JWT_SECRET_KEY: 'k'.repeat(32),
+    LOG_LEVEL: 'info',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
   const logger = createLogger({
     level: 'info',
     destination: new Writable({
@@ -63,7 +69,10 @@ beforeAll(async () => {
     logger,
     schema,
     guards: [requireAuthentication(['publicHello', 'explode', 'explodeNullable', 'missing'])],
-    authenticate: async (h) => (h ? { viewer: null, authError: new AppError('UNAUTHENTICATED', 'Invalid access token') } : { viewer: null, authError: null }),
+    authenticate: async (h) =>
+      h
+        ? { viewer: null, authError: new AppError('UNAUTHENTICATED', 'Invalid access token') }
+        : { viewer: null, authError: null },
   });
   const port = await app.listen(0, '127.0.0.1');
   url = `http://127.0.0.1:${port}/graphql`;
@@ -71,8 +80,19 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 async function gql(query: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as { data?: unknown; errors?: Array<{ message: string; extensions: Record<string, unknown> }> } };
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as {
+      data?: unknown;
+      errors?: Array<{ message: string; extensions: Record<string, unknown> }>;
+    },
+  };
 }
 
 describe('error mapping (production)', () => {
@@ -118,16 +138,24 @@ describe('error mapping (production)', () => {
 
   it('lets public operations through without a token, and reports a refused token only where auth is needed', async () => {
     expect((await gql('{ publicHello }')).body.data).toEqual({ publicHello: 'hello' });
-    expect((await gql('{ publicHello }', { authorization: 'Bearer junk' })).body.data).toEqual({ publicHello: 'hello' });
+    expect((await gql('{ publicHello }', { authorization: 'Bearer junk' })).body.data).toEqual({
+      publicHello: 'hello',
+    });
     const mixed = await gql('{ publicHello privateHello }', { authorization: 'Bearer junk' });
     expect(mixed.status).toBe(401);
     expect(mixed.body.errors?.[0]?.message).toBe('Invalid access token');
   });
 
   it('rejects malformed JSON bodies with 400 and a structured error', async () => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -12,7 +12,16 @@ let base: string;
 
 beforeAll(async () => {
   [pg, redis] = await Promise.all([startExtraPostgres(), startExtraRedis()]);
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: pg.url, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DB_POOL_MIN: '0', DB_POOL_MAX: '4' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: pg.url,
+    REDIS_URL: redis.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DB_POOL_MIN: '0',
+    DB_POOL_MAX: '4',
+  });
   api = await startApi({ config, logger: createLogger({ level: 'silent' }) });
   base = `http://127.0.0.1:${api.port}`;
 }, 90_000);
@@ -48,9 +57,15 @@ describe('GET /monitoring/health and the health query', () => {
     expect(r.body.components.redis).toBe('up');
     expect(r.body.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(r.body.uptimeSeconds).toBeGreaterThanOrEqual(0);
-    const q = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ health { status components { database redis } } }' }) });
+    const q = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ health { status components { database redis } } }' }),
+    });
     expect(q.status).toBe(200);
-    expect(await q.json()).toEqual({ data: { health: { status: 'healthy', components: { database: 'up', redis: 'up' } } } });
+    expect(await q.json()).toEqual({
+      data: { health: { status: 'healthy', components: { database: 'up', redis: 'up' } } },
+    });
   });
 
   it('is degraded (200) while Redis is down and recovers by itself', async () => {

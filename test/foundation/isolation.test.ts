@@ -23,7 +23,10 @@ async function cruise(cwd: string): Promise<{ code: number; output: string }> {
 function fixture(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'pharos-iso-'));
   cpSync(path.join(root, '.dependency-cruiser.cjs'), path.join(dir, '.dependency-cruiser.cjs'));
-  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowJs: true } }));
+  writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', allowJs: true } }),
+  );
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);
@@ -39,7 +42,8 @@ const clean = {
   'src/shared/errors.ts': "import { c } from '../config/index.js';\nexport const e = c;\n",
   'src/modules/a/index.ts': "import { e } from '../../shared/errors.js';\nexport const a = e;\n",
   'src/modules/b/index.ts': "import { c } from '../../config/index.js';\nexport const b = c;\n",
-  'src/server/main.ts': "import { a } from '../modules/a/index.js';\nimport { b } from '../modules/b/index.js';\nexport const m = a + b;\n",
+  'src/server/main.ts':
+    "import { a } from '../modules/a/index.js';\nimport { b } from '../modules/b/index.js';\nexport const m = a + b;\n",
 };
 
 describe('module isolation rules', () => {
@@ -54,13 +58,36 @@ describe('module isolation rules', () => {
   }, 60_000);
 
   it.each([
-    ['a slice importing another slice', { 'src/modules/a/leak.ts': "import { b } from '../b/index.js';\nexport const x = b;\n" }, 'module-imports-only-shared-config-and-itself'],
-    ['shared importing a slice', { 'src/shared/leak.ts': "import { a } from '../modules/a/index.js';\nexport const x = a;\n" }, 'shared-imports-only-config'],
-    ['config importing shared', { 'src/config/leak.ts': "import { e } from '../shared/errors.js';\nexport const x = e;\n" }, 'config-imports-nothing-of-ours'],
-    ['a cycle', { 'src/shared/p.ts': "import { q } from './q.js';\nexport const p = () => q;\n", 'src/shared/q.ts': "import { p } from './p.js';\nexport const q = () => p;\n" }, 'no-cycles'],
-  ])('catch %s', async (_name, planted, rule) => {
-    const { code, output } = await cruise(fixture({ ...clean, ...planted }));
-    expect(code).not.toBe(0);
-    expect(output).toContain(rule);
-  }, 60_000);
+    [
+      'a slice importing another slice',
+      { 'src/modules/a/leak.ts': "import { b } from '../b/index.js';\nexport const x = b;\n" },
+      'module-imports-only-shared-config-and-itself',
+    ],
+    [
+      'shared importing a slice',
+      { 'src/shared/leak.ts': "import { a } from '../modules/a/index.js';\nexport const x = a;\n" },
+      'shared-imports-only-config',
+    ],
+    [
+      'config importing shared',
+      { 'src/config/leak.ts': "import { e } from '../shared/errors.js';\nexport const x = e;\n" },
+      'config-imports-nothing-of-ours',
+    ],
+    [
+      'a cycle',
+      {
+        'src/shared/p.ts': "import { q } from './q.js';\nexport const p = () => q;\n",
+        'src/shared/q.ts': "import { p } from './p.js';\nexport const q = () => p;\n",
+      },
+      'no-cycles',
+    ],
+  ])(
+    'catch %s',
+    async (_name, planted, rule) => {
+      const { code, output } = await cruise(fixture({ ...clean, ...planted }));
+      expect(code).not.toBe(0);
+      expect(output).toContain(rule);
+    },
+    60_000,
+  );
 });

@@ -12,11 +12,21 @@ interface Run {
 }
 
 /** Runs the API entry point (`src/server/main.ts` under tsx) with `env`; `whileRunning` may poke it. */
-function runMain(env: Record<string, string>, whileRunning?: (child: ReturnType<typeof spawn>, output: () => string) => Promise<void>): Promise<Run> {
+function runMain(
+  env: Record<string, string>,
+  whileRunning?: (child: ReturnType<typeof spawn>, output: () => string) => Promise<void>,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        HOST: '127.0.0.1',
+        ...env,
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -43,10 +53,17 @@ describe('API process', () => {
   it('exits 1 with one clear line when the database stays unreachable, never printing the password', async () => {
     const port = await freePort();
     const started = Date.now();
-    const r = await runMain({ DATABASE_URL: `postgresql://pharos:hunter2-secret@127.0.0.1:${port}/knowledge`, DB_CONNECT_TIMEOUT_MS: '1500' });
+    const r = await runMain({
+      DATABASE_URL: `postgresql://pharos:hunter2-secret@127.0.0.1:${port}/knowledge`,
+      DB_CONNECT_TIMEOUT_MS: '1500',
+    });
     expect(r.code).toBe(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
-    expect(r.stderr).toMatch(new RegExp(`Database unreachable after \\d+ attempts \\(host=127.0.0.1 port=${port} database=knowledge\\): (DatabaseNotReachable|.*ECONNREFUSED)`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `Database unreachable after \\d+ attempts \\(host=127.0.0.1 port=${port} database=knowledge\\): (DatabaseNotReachable|.*ECONNREFUSED)`,
+      ),
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stdout + r.stderr).not.toContain('hunter2-secret');
     expect(r.stdout).toContain('database unreachable, retrying');
@@ -64,7 +81,11 @@ describe('API process', () => {
     const port = await freePort();
     const r = await runMain({ DATABASE_URL: url, PORT: String(port) }, async (child, out) => {
       await waitFor(() => out().includes('Pharos API ready'), 30_000);
-      const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ health { status components { database redis queue } } }' }) });
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ health { status components { database redis queue } } }' }),
+      });
       const body = (await res.json()) as { data: { health: { status: string; components: Record<string, string> } } };
       expect(body.data.health.status).toBe('healthy');
       expect(body.data.health.components.database).toBe('up');

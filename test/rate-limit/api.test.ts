@@ -5,7 +5,13 @@ import { createTestUser, graphql, startTestApi, type TestApi } from '../support/
 import { startExtraRedis, uniqueId } from '../support/services.js';
 
 const STATUS = '{ rateLimitStatus { tier cost windows { window limit used remaining resetAt } } }';
-type Status = { rateLimitStatus: { tier: string; cost: number; windows: Array<{ window: string; limit: number | null; used: number; remaining: number | null; resetAt: string }> } };
+type Status = {
+  rateLimitStatus: {
+    tier: string;
+    cost: number;
+    windows: Array<{ window: string; limit: number | null; used: number; remaining: number | null; resetAt: string }>;
+  };
+};
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -51,16 +57,28 @@ describe('rate limiting over HTTP (embedded mode)', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(61);
     expect(refused.body.data ?? null).toBeNull();
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter, limit: 6, window: 'MINUTE' });
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfter,
+      limit: 6,
+      window: 'MINUTE',
+    });
     expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
     expect(refused.headers.get('x-ratelimit-used')).toBe('6');
-    expect(api.logs).toContainEqual(expect.objectContaining({ msg: 'rate limit exceeded', userId: user.id, tier: 'FREE', window: 'MINUTE', cost: 1 }));
+    expect(api.logs).toContainEqual(
+      expect.objectContaining({ msg: 'rate limit exceeded', userId: user.id, tier: 'FREE', window: 'MINUTE', cost: 1 }),
+    );
   });
 
   it('keys the budget by user, so a new token does not reset it', async () => {
     const user = await createTestUser(api);
-    for (let i = 0; i < 6; i++) expect((await graphql(api, '{ me { id } }', {}, { token: user.accessToken })).status).toBe(200);
-    const login = await graphql<{ login: { accessToken: string } }>(api, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: user.email, p: user.password });
+    for (let i = 0; i < 6; i++)
+      expect((await graphql(api, '{ me { id } }', {}, { token: user.accessToken })).status).toBe(200);
+    const login = await graphql<{ login: { accessToken: string } }>(
+      api,
+      'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+      { e: user.email, p: user.password },
+    );
     const fresh = login.body.data!.login.accessToken;
     expect(fresh).not.toBe(user.accessToken);
     expect((await graphql(api, '{ me { id } }', {}, { token: fresh })).status).toBe(429);
@@ -73,7 +91,8 @@ describe('rate limiting over HTTP (embedded mode)', () => {
     const res = await graphql<Status>(api, STATUS, {}, { token: user.accessToken });
     expect(res.body.data?.rateLimitStatus.tier).toBe('PREMIUM');
     expect(res.headers.get('x-ratelimit-limit')).toBe('12');
-    for (let i = 0; i < 11; i++) expect((await graphql(api, '{ me { id } }', {}, { token: user.accessToken })).status).toBe(200);
+    for (let i = 0; i < 11; i++)
+      expect((await graphql(api, '{ me { id } }', {}, { token: user.accessToken })).status).toBe(200);
     expect((await graphql(api, '{ me { id } }', {}, { token: user.accessToken })).status).toBe(429);
   });
 
@@ -95,7 +114,12 @@ describe('rate limiting over HTTP (embedded mode)', () => {
     for (let i = 0; i < 6; i++) await graphql(api, '{ me { id } }', {}, { token: user.accessToken });
     expect((await graphql(api, '{ me { id } }', {}, { token: user.accessToken })).status).toBe(429);
     for (let i = 0; i < 20; i++) {
-      const res = await graphql<{ health: { status: string } }>(api, '{ health { status } }', {}, { token: user.accessToken });
+      const res = await graphql<{ health: { status: string } }>(
+        api,
+        '{ health { status } }',
+        {},
+        { token: user.accessToken },
+      );
       expect(res.status).toBe(200);
       expect(res.body.data?.health.status).toBeTypeOf('string');
     }
@@ -105,18 +129,23 @@ describe('rate limiting over HTTP (embedded mode)', () => {
       expect(res.headers.get('x-ratelimit-limit')).toBeNull();
     }
   });
-
 });
 
 describe('query complexity over HTTP', () => {
   it('rejects an over-deep operation with QUERY_TOO_COMPLEX (400) before any resolver runs', async () => {
     const api = await startTestApi({ env: { MAX_QUERY_DEPTH: '2' } });
     const input = { email: `${uniqueId('deep')}@example.test`, password: 'a-long-password-1' };
-    const deep = await graphql(api, 'mutation($i: RegisterInput!) { register(input: $i) { user { id } } }', { i: input });
+    const deep = await graphql(api, 'mutation($i: RegisterInput!) { register(input: $i) { user { id } } }', {
+      i: input,
+    });
     expect(deep.status).toBe(400);
     expect(deep.body.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', depth: 3, maxDepth: 2 });
     // Had `register` run, the address would be taken now.
-    const shallow = await graphql<{ register: { accessToken: string } }>(api, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', { i: input });
+    const shallow = await graphql<{ register: { accessToken: string } }>(
+      api,
+      'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }',
+      { i: input },
+    );
     expect(shallow.body.errors).toBeUndefined();
     expect(shallow.body.data?.register.accessToken).toBeTypeOf('string');
   });
@@ -130,7 +159,10 @@ describe('rate limiting with Redis (distributed mode)', () => {
 
   beforeAll(async () => {
     redisServer = await startExtraRedis();
-    a = await startTestApi({ provider: 'postgresql', env: { REDIS_URL: redisServer.url, RATE_LIMIT_FREE_PER_MINUTE: '6' } });
+    a = await startTestApi({
+      provider: 'postgresql',
+      env: { REDIS_URL: redisServer.url, RATE_LIMIT_FREE_PER_MINUTE: '6' },
+    });
     // A second API instance: same database, same Redis, same secret.
     b = await startApi({ config: a.config, logger: createLogger({ level: 'silent' }) });
   });
@@ -168,8 +200,11 @@ describe('rate limiting with Redis (distributed mode)', () => {
     await redisServer.start();
     await until('API to reconnect', () => a.runtime.redis?.client.status === 'ready');
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await graphql(a, '{ me { id } }', {}, { token: user.accessToken })).status);
+    for (let i = 0; i < 7; i++)
+      statuses.push((await graphql(a, '{ me { id } }', {}, { token: user.accessToken })).status);
     expect(statuses).toContain(429);
-    expect(a.logs).toContainEqual(expect.objectContaining({ msg: 'rate-limit store reachable again: limits enforced', skippedChecks: 5 }));
+    expect(a.logs).toContainEqual(
+      expect.objectContaining({ msg: 'rate-limit store reachable again: limits enforced', skippedChecks: 5 }),
+    );
   });
 });

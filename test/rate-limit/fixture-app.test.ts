@@ -45,7 +45,9 @@ class FixtureResolver {
   }
 }
 
-async function startFixture(env: Record<string, string>): Promise<{ app: App; url: string; wsUrl: string; rateLimiting: RateLimiting }> {
+async function startFixture(
+  env: Record<string, string>,
+): Promise<{ app: App; url: string; wsUrl: string; rateLimiting: RateLimiting }> {
   const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env });
   const logger = createLogger({ level: 'silent' });
   const rateLimiting = createRateLimiting({ config: config.rateLimit, logger, redis: null, keyPrefix: 'fixture:' });
@@ -75,8 +77,19 @@ async function startFixture(env: Record<string, string>): Promise<{ app: App; ur
 }
 
 async function post(url: string, query: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as { data?: Record<string, unknown> | null; errors?: Array<{ extensions?: Record<string, unknown> }> } };
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as {
+      data?: Record<string, unknown> | null;
+      errors?: Array<{ extensions?: Record<string, unknown> }>;
+    },
+  };
 }
 
 const apps: Array<{ app: App; rateLimiting: RateLimiting }> = [];
@@ -95,7 +108,9 @@ describe('cost and complexity', () => {
   });
 
   it('charges list fields by page size and reports the cost', async () => {
-    const res = await post(fx.url, '{ items(first: 250) rateLimitStatus { cost windows { used } } }', { authorization: 'Bearer cost-user:FREE' });
+    const res = await post(fx.url, '{ items(first: 250) rateLimitStatus { cost windows { used } } }', {
+      authorization: 'Bearer cost-user:FREE',
+    });
     expect(res.status).toBe(200);
     // items(first: 250) weighs 3, rateLimitStatus's `windows` list 1: siblings add.
     expect(res.headers.get('x-ratelimit-cost')).toBe('4');
@@ -115,7 +130,12 @@ describe('cost and complexity', () => {
   it('rejects an operation that can never fit the per-minute budget with QUERY_TOO_COMPLEX', async () => {
     const res = await post(fx.url, '{ items(first: 4500) }', { authorization: 'Bearer whale:FREE' });
     expect(res.status).toBe(400);
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 45, limit: 40, window: 'MINUTE' });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      cost: 45,
+      limit: 40,
+      window: 'MINUTE',
+    });
   });
 });
 
@@ -125,7 +145,9 @@ describe('anonymous public operations', () => {
     apps.push(fx);
     const from = (ip: string) => ({ 'x-forwarded-for': ip });
     const before = calls.ping;
-    expect((await post(fx.url, 'mutation { ping }', from('203.0.113.7'))).headers.get('x-ratelimit-remaining')).toBe('5');
+    expect((await post(fx.url, 'mutation { ping }', from('203.0.113.7'))).headers.get('x-ratelimit-remaining')).toBe(
+      '5',
+    );
     expect((await post(fx.url, 'mutation { ping }', from('203.0.113.7'))).status).toBe(200);
     const refused = await post(fx.url, 'mutation { ping }', from('203.0.113.7'));
     expect(refused.status).toBe(429);
@@ -147,7 +169,13 @@ describe('subscriptions', () => {
   });
 
   const connect = (token: string): Client => {
-    const client = createClient({ url: fx.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url: fx.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+      lazy: true,
+    });
     clients.push(client);
     return client;
   };
@@ -157,7 +185,12 @@ describe('subscriptions', () => {
       let unsubscribe: () => void = () => undefined;
       unsubscribe = client.subscribe(
         { query: 'subscription { tick }' },
-        { next: () => resolve(unsubscribe), error: (err) => reject(err instanceof Error ? err : Object.assign(new Error('subscription error'), { errors: err })), complete: () => undefined },
+        {
+          next: () => resolve(unsubscribe),
+          error: (err) =>
+            reject(err instanceof Error ? err : Object.assign(new Error('subscription error'), { errors: err })),
+          complete: () => undefined,
+        },
       );
     });
 
@@ -174,13 +207,33 @@ describe('subscriptions', () => {
 
     first();
     const third = connect('subscriber:FREE');
-    await expect.poll(() => subscribe(third).then(() => true, () => false), { timeout: 5_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          subscribe(third).then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 5_000 },
+      )
+      .toBe(true);
 
     await one.dispose(); // drops the socket with one live subscription
-    await expect.poll(() => subscribe(third).then(() => true, () => false), { timeout: 5_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          subscribe(third).then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 5_000 },
+      )
+      .toBe(true);
     await expect(subscribe(third)).rejects.toMatchObject({ errors: [{ extensions: { code: 'RATE_LIMITED' } }] });
 
-    const status = await post(fx.url, '{ rateLimitStatus { windows { used } } }', { authorization: 'Bearer subscriber:FREE' });
+    const status = await post(fx.url, '{ rateLimitStatus { windows { used } } }', {
+      authorization: 'Bearer subscriber:FREE',
+    });
     const used = (status.body.data?.rateLimitStatus as { windows: Array<{ used: number }> }).windows[0]!.used;
     expect(used).toBeGreaterThanOrEqual(6); // 5+ subscribes (1 point each) + this query
   });

@@ -2,7 +2,11 @@ import type { ComponentStatus, HealthProbe, HealthProbes, HealthStatus } from '.
 
 export interface HealthReport {
   readonly status: HealthStatus;
-  readonly components: { readonly database: ComponentStatus; readonly redis: ComponentStatus; readonly queue: ComponentStatus };
+  readonly components: {
+    readonly database: ComponentStatus;
+    readonly redis: ComponentStatus;
+    readonly queue: ComponentStatus;
+  };
   readonly version: string;
   readonly uptimeSeconds: number;
 }
@@ -26,9 +30,15 @@ export async function checkHealth(options: CheckHealthOptions): Promise<HealthRe
     options.probes.redis ? runProbe(options.probes.redis, timeoutMs) : Promise.resolve<ComponentStatus>('disabled'),
     options.probes.queue ? runProbe(options.probes.queue, timeoutMs) : Promise.resolve<ComponentStatus>('disabled'),
   ]);
-  const status: HealthStatus = database === 'down' ? 'unhealthy' : redis === 'down' || queue === 'down' ? 'degraded' : 'healthy';
+  const status: HealthStatus =
+    database === 'down' ? 'unhealthy' : redis === 'down' || queue === 'down' ? 'degraded' : 'healthy';
   const now = options.now ?? Date.now;
-  return { status, components: { database, redis, queue }, version: options.version, uptimeSeconds: Math.floor((now() - options.startedAt) / 1000) };
+  return {
+    status,
+    components: { database, redis, queue },
+    version: options.version,
+    uptimeSeconds: Math.floor((now() - options.startedAt) / 1000),
+  };
 }
 
 async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<ComponentStatus> {
@@ -52,7 +62,11 @@ async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<Componen
  * Wraps a report function so concurrent callers share one probe run and a result is reused for
  * `maxAgeMs` (default 1 s): health checks stay cheap under load balancer polling and benchmarks.
  */
-export function cachedReport(report: () => Promise<HealthReport>, maxAgeMs = 1_000, now: () => number = Date.now): () => Promise<HealthReport> {
+export function cachedReport(
+  report: () => Promise<HealthReport>,
+  maxAgeMs = 1_000,
+  now: () => number = Date.now,
+): () => Promise<HealthReport> {
   let last: { at: number; value: HealthReport } | null = null;
   let inFlight: Promise<HealthReport> | null = null;
   return () => {

@@ -6,7 +6,10 @@ export function healthRoute(report: () => Promise<HealthReport>): RequestHandler
   return (_req, res, next) => {
     report()
       .then((r) => {
-        res.status(r.status === 'unhealthy' ? 503 : 200).set('Cache-Control', 'no-store').json(r);
+        res
+          .status(r.status === 'unhealthy' ? 503 : 200)
+          .set('Cache-Control', 'no-store')
+          .json(r);
       })
       .catch(next);
   };

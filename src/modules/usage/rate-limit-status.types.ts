@@ -6,9 +6,12 @@ import { TierEnum } from '../../shared/security/tier.graphql.js';
 export const RateLimitWindowName = { MINUTE: 'MINUTE', HOUR: 'HOUR', DAY: 'DAY' } as const;
 export type RateLimitWindowName = (typeof RateLimitWindowName)[keyof typeof RateLimitWindowName];
 
-registerEnumType(RateLimitWindowName, { name: 'RateLimitWindowName', description: 'Length of a sliding rate-limit window: one minute, hour or day.' });
+registerEnumType(RateLimitWindowName, {
+  name: 'RateLimitWindowName',
+  description: 'Length of a sliding rate-limit window: one minute, hour or day.',
+});
 
-@ObjectType({ description: 'One sliding window of the caller\'s budget, as the limiter enforces it.' })
+@ObjectType({ description: "One sliding window of the caller's budget, as the limiter enforces it." })
 export class RateLimitWindow {
   @Field(() => RateLimitWindowName)
   window!: RateLimitWindowName;
@@ -22,11 +25,13 @@ export class RateLimitWindow {
   @Field(() => Int, { nullable: true, description: 'limit − used; null = unlimited.' })
   remaining!: number | null;
 
-  @Field(() => Date, { description: 'When every point counted now has left the window (now, when nothing is counted).' })
+  @Field(() => Date, {
+    description: 'When every point counted now has left the window (now, when nothing is counted).',
+  })
   resetAt!: Date;
 }
 
-@ObjectType({ description: 'The caller\'s rate-limit budget. Costs 1 point like any query.' })
+@ObjectType({ description: "The caller's rate-limit budget. Costs 1 point like any query." })
 export class RateLimitStatus {
   @Field(() => TierEnum)
   tier!: Tier;

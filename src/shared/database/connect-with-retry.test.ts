@@ -12,7 +12,10 @@ function flakyHandle(failures: number): { handle: DatabaseHandle; calls: () => n
       return [];
     },
   };
-  return { handle: { prisma, provider: 'postgresql', close: async () => undefined } as unknown as DatabaseHandle, calls: () => calls };
+  return {
+    handle: { prisma, provider: 'postgresql', close: async () => undefined } as unknown as DatabaseHandle,
+    calls: () => calls,
+  };
 }
 
 function fakeClock() {
@@ -25,7 +28,12 @@ describe('connectWithRetry', () => {
   it('retries with exponential backoff until the database answers', async () => {
     const { handle, calls } = flakyHandle(4);
     const clock = fakeClock();
-    await connectWithRetry(handle, { url: 'postgresql://u:p@h:5432/d', timeoutMs: 15_000, initialDelayMs: 250, ...clock });
+    await connectWithRetry(handle, {
+      url: 'postgresql://u:p@h:5432/d',
+      timeoutMs: 15_000,
+      initialDelayMs: 250,
+      ...clock,
+    });
     expect(calls()).toBe(5);
     expect(clock.sleeps).toEqual([250, 500, 1000, 2000]);
   });
@@ -33,7 +41,11 @@ describe('connectWithRetry', () => {
   it('gives up after the time budget with host, port, database and cause, never the password', async () => {
     const { handle } = flakyHandle(Infinity);
     const clock = fakeClock();
-    const err = await connectWithRetry(handle, { url: 'postgresql://u:topsecret@db.local:6543/kb', timeoutMs: 15_000, ...clock }).catch((e: unknown) => e);
+    const err = await connectWithRetry(handle, {
+      url: 'postgresql://u:topsecret@db.local:6543/kb',
+      timeoutMs: 15_000,
+      ...clock,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatabaseUnreachableError);
     const message = (err as Error).message;
     expect(message).toContain('host=db.local port=6543 database=kb');

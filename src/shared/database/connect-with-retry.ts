@@ -38,8 +38,13 @@ export async function connectWithRetry(handle: DatabaseHandle, options: ConnectW
       const remaining = deadline - now();
       if (remaining <= 0) {
         const d = describeDatabaseUrl(options.url);
-        const where = d.provider === 'postgresql' ? `host=${d.host} port=${d.port} database=${d.database}` : `sqlite file=${d.database}`;
-        throw new DatabaseUnreachableError(`Database unreachable after ${attempt} attempts (${where}): ${cause}`, { cause: err });
+        const where =
+          d.provider === 'postgresql'
+            ? `host=${d.host} port=${d.port} database=${d.database}`
+            : `sqlite file=${d.database}`;
+        throw new DatabaseUnreachableError(`Database unreachable after ${attempt} attempts (${where}): ${cause}`, {
+          cause: err,
+        });
       }
       const wait = Math.min(delay, remaining);
       options.onRetry?.({ attempt, delayMs: wait, cause });
@@ -54,9 +59,14 @@ export async function connectWithRetry(handle: DatabaseHandle, options: ConnectW
  * error kind in `meta.driverAdapterError.cause` and the driver message inside backticks.
  */
 function safeCause(err: unknown): string {
-  const e = err as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } };
+  const e = err as {
+    code?: unknown;
+    message?: unknown;
+    meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } };
+  };
   const adapterCause = e?.meta?.driverAdapterError?.cause;
-  const kind = typeof adapterCause?.kind === 'string' ? adapterCause.kind : typeof e?.code === 'string' ? e.code : undefined;
+  const kind =
+    typeof adapterCause?.kind === 'string' ? adapterCause.kind : typeof e?.code === 'string' ? e.code : undefined;
   const raw = typeof e?.message === 'string' ? e.message : String(err);
   const quoted = /Message: `([^`]*)`/.exec(raw)?.[1];
   const line = (quoted ?? raw.split('\n').find((l) => l.trim() !== '') ?? 'unknown error').trim();

@@ -18,19 +18,28 @@ export interface ComplexityGuardOptions {
  * and leaves the analysis on the context for the rate-limit guard.
  */
 export function createComplexityGuard(options: ComplexityGuardOptions): OperationGuard {
-  if (!(options.maxCost >= 1) || !(options.maxDepth >= 1)) throw new TypeError('maxCost and maxDepth must be at least 1');
+  if (!(options.maxCost >= 1) || !(options.maxDepth >= 1))
+    throw new TypeError('maxCost and maxDepth must be at least 1');
   return ({ ctx, schema, document, operation, variables }) => {
     const analysis = analyzeQuery({ schema, document, operation, variables });
     ctx.loaders.set(ANALYSIS_KEY, analysis);
     if (analysis.depth > options.maxDepth) {
-      throw new AppError('QUERY_TOO_COMPLEX', `Query is nested ${analysis.depth} levels deep; the maximum is ${options.maxDepth}`, {
-        extensions: { depth: analysis.depth, maxDepth: options.maxDepth },
-      });
+      throw new AppError(
+        'QUERY_TOO_COMPLEX',
+        `Query is nested ${analysis.depth} levels deep; the maximum is ${options.maxDepth}`,
+        {
+          extensions: { depth: analysis.depth, maxDepth: options.maxDepth },
+        },
+      );
     }
     if (analysis.cost > options.maxCost) {
-      throw new AppError('QUERY_TOO_COMPLEX', `Query costs ${analysis.cost} points; the maximum is ${options.maxCost}`, {
-        extensions: { cost: analysis.cost, maxCost: options.maxCost },
-      });
+      throw new AppError(
+        'QUERY_TOO_COMPLEX',
+        `Query costs ${analysis.cost} points; the maximum is ${options.maxCost}`,
+        {
+          extensions: { cost: analysis.cost, maxCost: options.maxCost },
+        },
+      );
     }
   };
 }

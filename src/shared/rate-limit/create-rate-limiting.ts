@@ -47,10 +47,14 @@ export interface RateLimiting {
 export function createRateLimiting(options: CreateRateLimitingOptions): RateLimiting {
   const { config, logger } = options;
   const prefix = `${options.keyPrefix}rl:`;
-  const store = options.redis ? createRedisSlidingWindowStore({ client: options.redis, prefix }) : createMemorySlidingWindowStore();
+  const store = options.redis
+    ? createRedisSlidingWindowStore({ client: options.redis, prefix })
+    : createMemorySlidingWindowStore();
   const limiter = createRateLimiter({ store, logger, ...(options.now ? { now: options.now } : {}) });
   const budgets = { tiers: config.tiers, anonymous: config.anonymous };
-  const guards: OperationGuard[] = [createComplexityGuard({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth })];
+  const guards: OperationGuard[] = [
+    createComplexityGuard({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth }),
+  ];
   if (config.enabled) guards.push(createRateLimitGuard({ limiter, ...budgets }));
   const subscriptionCaps = createSubscriptionCaps({
     caps: config.enabled ? config.maxSubscriptions : { FREE: null, PREMIUM: null, ADMIN: null },
@@ -63,7 +67,8 @@ export function createRateLimiting(options: CreateRateLimitingOptions): RateLimi
     guards,
     subscriptionCaps,
     async status(ctx) {
-      const decision: RateLimitDecision = rateLimitDecisionOf(ctx) ?? (await limiter.peek(rateLimitKey(ctx), limitsFor(ctx, budgets)));
+      const decision: RateLimitDecision =
+        rateLimitDecisionOf(ctx) ?? (await limiter.peek(rateLimitKey(ctx), limitsFor(ctx, budgets)));
       return { tier: ctx.viewer.tier, cost: ctx.cost || (queryAnalysisOf(ctx)?.cost ?? 0), windows: decision.windows };
     },
     close: () => subscriptionCaps.close(),

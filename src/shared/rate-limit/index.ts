@@ -12,4 +12,11 @@ export { createRateLimitGuard, limitsFor, rateLimitDecisionOf, rateLimitKey } fr
 export { createSubscriptionCaps } from './subscription-caps.js';
 export type { SubscriptionCaps, SubscriptionCapsOptions } from './subscription-caps.js';
 export { SLICES_PER_WINDOW, WINDOW_MS, WINDOW_NAMES, windowLimits } from './types.js';
-export type { RateLimitDecision, SlidingWindowStore, StoreResult, WindowLimit, WindowName, WindowState } from './types.js';
+export type {
+  RateLimitDecision,
+  SlidingWindowStore,
+  StoreResult,
+  WindowLimit,
+  WindowName,
+  WindowState,
+} from './types.js';

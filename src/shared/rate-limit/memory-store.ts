@@ -10,7 +10,9 @@ export interface MemoryStoreOptions {
  * In-process sliding-window store for embedded mode (one API process). Same algorithm and results as
  * the Redis store; memory per key is at most 61 slices per window. Idle keys are swept periodically.
  */
-export function createMemorySlidingWindowStore(options: MemoryStoreOptions = {}): SlidingWindowStore & { readonly size: number } {
+export function createMemorySlidingWindowStore(
+  options: MemoryStoreOptions = {},
+): SlidingWindowStore & { readonly size: number } {
   const sweepEvery = options.sweepEvery ?? 10_000;
   if (!Number.isInteger(sweepEvery) || sweepEvery < 1) throw new TypeError('sweepEvery must be a positive integer');
   const slicesByKey = new Map<string, Map<number, number>>();

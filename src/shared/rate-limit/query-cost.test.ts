@@ -40,7 +40,11 @@ function analyze(query: string, variables: Record<string, unknown> = {}) {
 describe('query cost', () => {
   it.each([
     ['health only (free)', '{ health { status } }', 0],
-    ['introspection only (free)', '{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }', 0],
+    [
+      'introspection only (free)',
+      '{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }',
+      0,
+    ],
     ['__typename only (free)', '{ __typename }', 0],
     ['a plain query', '{ me { id email } }', 1],
     ['health with a paid field costs the paid field', '{ health { status } me { id } }', 1],
@@ -50,10 +54,18 @@ describe('query cost', () => {
     ['first: 500', '{ resources(first: 500) { totalCount nodes { id } } }', 5],
     ['a list with limit', '{ search(query: "x", limit: 300) { score } }', 3],
     ['nested lists multiply', '{ resources(first: 200) { nodes { related(limit: 300) { id } } } }', 6],
-    ['three levels multiply', '{ resources(first: 200) { nodes { related(limit: 300) { related(limit: 1000) { id } } } } }', 60],
+    [
+      'three levels multiply',
+      '{ resources(first: 200) { nodes { related(limit: 300) { related(limit: 1000) { id } } } } }',
+      60,
+    ],
     ['siblings add', '{ a: resources(first: 200) { nodes { id } } b: search(query: "x", limit: 300) { score } }', 5],
     ['a nested connection without first counts as one page', '{ resource(id: "1") { chunks { nodes { id } } } }', 1],
-    ['fragments are expanded', 'query { resources(first: 300) { ...C } } fragment C on ResourceConnection { nodes { related(limit: 200) { id } } }', 6],
+    [
+      'fragments are expanded',
+      'query { resources(first: 300) { ...C } } fragment C on ResourceConnection { nodes { related(limit: 200) { id } } }',
+      6,
+    ],
     ['inline fragments are expanded', '{ resources(first: 300) { ... on ResourceConnection { nodes { id } } } }', 3],
     ['a mutation costs 5', 'mutation { createResource(url: "https://x") { id } }', 5],
     ['a public mutation costs 5', 'mutation { login(email: "a", password: "b") { accessToken user { id } } }', 5],

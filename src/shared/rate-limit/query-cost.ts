@@ -55,7 +55,8 @@ export function analyzeQuery(options: AnalyzeQueryOptions): QueryAnalysis {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const variableDefaults = new Map<string, unknown>();
-  for (const v of operation.variableDefinitions ?? []) if (v.defaultValue) variableDefaults.set(v.variable.name.value, valueFromASTUntyped(v.defaultValue));
+  for (const v of operation.variableDefinitions ?? [])
+    if (v.defaultValue) variableDefaults.set(v.variable.name.value, valueFromASTUntyped(v.defaultValue));
 
   let maxDepth = 0;
   let onlyFree = true;
@@ -77,7 +78,12 @@ export function analyzeQuery(options: AnalyzeQueryOptions): QueryAnalysis {
     return null;
   };
 
-  const weigh = (parent: GraphQLNamedType, selectionSet: SelectionSetNode, depth: number, visiting: Set<string>): number => {
+  const weigh = (
+    parent: GraphQLNamedType,
+    selectionSet: SelectionSetNode,
+    depth: number,
+    visiting: Set<string>,
+  ): number => {
     let total = 0;
     for (const sel of selectionSet.selections) {
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
@@ -104,7 +110,8 @@ export function analyzeQuery(options: AnalyzeQueryOptions): QueryAnalysis {
       const childWeight = sel.selectionSet ? weigh(named, sel.selectionSet, depth + 1, visiting) : 0;
       const nullable = getNullableType(field.type);
       const size = pageSize(field, sel.arguments);
-      const isConnection = isObjectType(named) && size !== null && ('edges' in named.getFields() || 'nodes' in named.getFields());
+      const isConnection =
+        isObjectType(named) && size !== null && ('edges' in named.getFields() || 'nodes' in named.getFields());
       if (isListType(nullable) || isConnection) {
         const factor = size === null ? 1 : Math.max(1, Math.ceil(size / 100));
         total += factor * Math.max(1, childWeight);
@@ -115,7 +122,12 @@ export function analyzeQuery(options: AnalyzeQueryOptions): QueryAnalysis {
     return Math.min(total, Number.MAX_SAFE_INTEGER);
   };
 
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    operation.operation === 'query'
+      ? schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   if (!root) return { cost: 0, depth: 0 };
   const weight = weigh(root, operation.selectionSet, 1, new Set());
   const cost = onlyFree ? 0 : Math.min(BASE_COST[operation.operation] * Math.max(1, weight), Number.MAX_SAFE_INTEGER);

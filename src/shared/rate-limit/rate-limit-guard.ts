@@ -21,7 +21,10 @@ export function rateLimitKey(ctx: RequestContext): string {
 }
 
 /** The windows that apply to the caller of `ctx`. */
-export function limitsFor(ctx: RequestContext, options: Pick<RateLimitGuardOptions, 'tiers' | 'anonymous'>): WindowLimit[] {
+export function limitsFor(
+  ctx: RequestContext,
+  options: Pick<RateLimitGuardOptions, 'tiers' | 'anonymous'>,
+): WindowLimit[] {
   return windowLimits(ctx.viewer ? options.tiers[ctx.viewer.tier] : options.anonymous);
 }
 
@@ -38,11 +41,18 @@ export function createRateLimitGuard(options: RateLimitGuardOptions): OperationG
     if (cost === undefined) throw new TypeError('the rate-limit guard must run after the complexity guard');
     if (cost === 0) return;
     const limits = limitsFor(ctx, options);
-    const smallest = limits.reduce<WindowLimit | null>((min, l) => (l.limit !== null && (min === null || l.limit < (min.limit ?? Infinity)) ? l : min), null);
+    const smallest = limits.reduce<WindowLimit | null>(
+      (min, l) => (l.limit !== null && (min === null || l.limit < (min.limit ?? Infinity)) ? l : min),
+      null,
+    );
     if (smallest?.limit != null && cost > smallest.limit) {
-      throw new AppError('QUERY_TOO_COMPLEX', `Query costs ${cost} points, more than the whole ${smallest.window.toLowerCase()} budget of ${smallest.limit}`, {
-        extensions: { cost, limit: smallest.limit, window: smallest.window },
-      });
+      throw new AppError(
+        'QUERY_TOO_COMPLEX',
+        `Query costs ${cost} points, more than the whole ${smallest.window.toLowerCase()} budget of ${smallest.limit}`,
+        {
+          extensions: { cost, limit: smallest.limit, window: smallest.window },
+        },
+      );
     }
     const decision = await options.limiter.consume(rateLimitKey(ctx), cost, limits);
     ctx.loaders.set(DECISION_KEY, decision);
@@ -54,12 +64,29 @@ export function createRateLimitGuard(options: RateLimitGuardOptions): OperationG
     }
     const blocking = decision.blocking;
     ctx.logger.warn(
-      { userId: ctx.viewer?.userId ?? null, ip: ctx.viewer ? undefined : ctx.ip, tier: ctx.viewer?.tier ?? 'ANONYMOUS', window: blocking?.window, limit: blocking?.limit, used: blocking?.used, cost },
+      {
+        userId: ctx.viewer?.userId ?? null,
+        ip: ctx.viewer ? undefined : ctx.ip,
+        tier: ctx.viewer?.tier ?? 'ANONYMOUS',
+        window: blocking?.window,
+        limit: blocking?.limit,
+        used: blocking?.used,
+        cost,
+      },
       'rate limit exceeded',
     );
-    throw new AppError('RATE_LIMITED', `Rate limit exceeded for the ${blocking?.window.toLowerCase() ?? ''} window; retry in ${decision.retryAfterSeconds} s`, {
-      extensions: { retryAfter: decision.retryAfterSeconds, limit: blocking?.limit ?? null, window: blocking?.window ?? null, cost },
-    });
+    throw new AppError(
+      'RATE_LIMITED',
+      `Rate limit exceeded for the ${blocking?.window.toLowerCase() ?? ''} window; retry in ${decision.retryAfterSeconds} s`,
+      {
+        extensions: {
+          retryAfter: decision.retryAfterSeconds,
+          limit: blocking?.limit ?? null,
+          window: blocking?.window ?? null,
+          cost,
+        },
+      },
+    );
   };
 }
 

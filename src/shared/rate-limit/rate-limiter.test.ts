@@ -11,7 +11,10 @@ import type { RateLimitDecision, WindowLimit } from './types.js';
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];
-  const logger = createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) } });
+  const logger = createLogger({
+    level: 'info',
+    destination: { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) },
+  });
   return { logger, lines };
 }
 
@@ -38,7 +41,11 @@ describe('fail open', () => {
     closers.push(() => redis.close());
     await ready(redis.client);
     const clock = { t: Date.now() };
-    const limiter = createRateLimiter({ store: createRedisSlidingWindowStore({ client: redis.client, prefix: `${uniqueId('rl')}:` }), logger, now: () => clock.t });
+    const limiter = createRateLimiter({
+      store: createRedisSlidingWindowStore({ client: redis.client, prefix: `${uniqueId('rl')}:` }),
+      logger,
+      now: () => clock.t,
+    });
     const limits: WindowLimit[] = [{ window: 'MINUTE', limit: 3 }];
 
     expect((await limiter.consume('u', 3, limits)).allowed).toBe(true);
@@ -62,12 +69,20 @@ describe('fail open', () => {
     // The restarted Redis is empty: the budget starts again and is enforced again, with no restart of ours.
     expect(await limiter.consume('u', 3, limits)).toMatchObject({ allowed: true, degraded: false });
     expect(await limiter.consume('u', 1, limits)).toMatchObject({ allowed: false, degraded: false });
-    expect(lines.some((l) => l.msg === 'rate-limit store reachable again: limits enforced' && l.skippedChecks === 6)).toBe(true);
+    expect(
+      lines.some((l) => l.msg === 'rate-limit store reachable again: limits enforced' && l.skippedChecks === 6),
+    ).toBe(true);
   });
 });
 
 describe('rateLimitHeaders', () => {
-  const decision = (windows: RateLimitDecision['windows']): RateLimitDecision => ({ allowed: true, degraded: false, windows, blocking: null, retryAfterSeconds: 0 });
+  const decision = (windows: RateLimitDecision['windows']): RateLimitDecision => ({
+    allowed: true,
+    degraded: false,
+    windows,
+    blocking: null,
+    retryAfterSeconds: 0,
+  });
   it('describes the window with the fewest points remaining, Reset in unix seconds', () => {
     const headers = rateLimitHeaders(
       decision([
@@ -85,7 +100,9 @@ describe('rateLimitHeaders', () => {
     });
   });
   it('is empty when every window is unlimited or the check was skipped', () => {
-    expect(rateLimitHeaders(decision([{ window: 'MINUTE', limit: null, used: 1, remaining: null, resetAt: 0 }]))).toEqual([]);
+    expect(
+      rateLimitHeaders(decision([{ window: 'MINUTE', limit: null, used: 1, remaining: null, resetAt: 0 }])),
+    ).toEqual([]);
     expect(rateLimitHeaders(decision([]))).toEqual([]);
   });
 });
@@ -110,7 +127,10 @@ describe('subscription caps', () => {
     const [a, b, c] = [ctxFor('u1'), ctxFor('u1'), ctxFor('u1')];
     await subs.acquire(a!);
     await subs.acquire(b!);
-    await expect(subs.acquire(c!)).rejects.toMatchObject({ code: 'RATE_LIMITED', extensions: { limit: 2, reason: 'CONCURRENT_SUBSCRIPTIONS' } });
+    await expect(subs.acquire(c!)).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      extensions: { limit: 2, reason: 'CONCURRENT_SUBSCRIPTIONS' },
+    });
     await subs.acquire(ctxFor('u2'));
     await subs.release(a!);
     await subs.release(a!);
@@ -120,15 +140,27 @@ describe('subscription caps', () => {
     await subs.close();
   });
 
-  it('shares the cap across instances through Redis, and a dead instance\'s leases expire', async () => {
+  it("shares the cap across instances through Redis, and a dead instance's leases expire", async () => {
     const server = await startExtraRedis();
     const redis = openRedis({ url: server.url, name: 'test:caps', logger: createLogger({ level: 'silent' }) });
     closersForCaps.push(() => redis.close());
     await ready(redis.client);
     const prefix = `${uniqueId('rl')}:`;
     const clock = { t: Date.now() };
-    const one = createSubscriptionCaps({ caps, logger: createLogger({ level: 'silent' }), redis: { client: redis.client, prefix }, leaseMs: 3_000, now: () => clock.t });
-    const two = createSubscriptionCaps({ caps, logger: createLogger({ level: 'silent' }), redis: { client: redis.client, prefix }, leaseMs: 3_000, now: () => clock.t });
+    const one = createSubscriptionCaps({
+      caps,
+      logger: createLogger({ level: 'silent' }),
+      redis: { client: redis.client, prefix },
+      leaseMs: 3_000,
+      now: () => clock.t,
+    });
+    const two = createSubscriptionCaps({
+      caps,
+      logger: createLogger({ level: 'silent' }),
+      redis: { client: redis.client, prefix },
+      leaseMs: 3_000,
+      now: () => clock.t,
+    });
     const first = ctxFor('u1');
     await one.acquire(first);
     await two.acquire(ctxFor('u1'));

@@ -35,7 +35,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       result = await options.store.consume(key, cost, limits, t);
     } catch (err) {
       skippedChecks++;
-      warn({ skippedChecks, cause: err instanceof Error ? err.message : String(err) }, 'rate-limit store unavailable: allowing requests (fail open)');
+      warn(
+        { skippedChecks, cause: err instanceof Error ? err.message : String(err) },
+        'rate-limit store unavailable: allowing requests (fail open)',
+      );
       return { allowed: true, degraded: true, windows: [], blocking: null, retryAfterSeconds: 0 };
     }
     if (skippedChecks > 0) {
@@ -44,7 +47,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     }
     const windows: WindowState[] = limits.map((l, i) => {
       const w = result.windows[i] ?? { used: 0, resetAt: t, retryAt: null };
-      return { window: l.window, limit: l.limit, used: w.used, remaining: l.limit === null ? null : Math.max(0, l.limit - w.used), resetAt: w.resetAt };
+      return {
+        window: l.window,
+        limit: l.limit,
+        used: w.used,
+        remaining: l.limit === null ? null : Math.max(0, l.limit - w.used),
+        resetAt: w.resetAt,
+      };
     });
     if (result.allowed) return { allowed: true, degraded: false, windows, blocking: null, retryAfterSeconds: 0 };
     let blockingIndex = -1;
@@ -57,7 +66,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     });
     const blocking = windows[blockingIndex] ?? null;
     const waitMs = Number.isFinite(retryAt) ? retryAt - t : (blocking?.resetAt ?? t) - t;
-    return { allowed: false, degraded: false, windows, blocking, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    return {
+      allowed: false,
+      degraded: false,
+      windows,
+      blocking,
+      retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+    };
   };
 
   return {

@@ -98,7 +98,12 @@ export function createRedisSlidingWindowStore(options: RedisStoreOptions): Slidi
     async consume(key, cost, limits, nowMs): Promise<StoreResult> {
       if (client.status !== 'ready') throw new Error(`redis not ready (${client.status})`);
       const keys = limits.map((l) => `${prefix}{${key}}:${l.window}`);
-      const args = [String(nowMs), String(cost), String(SLICES_PER_WINDOW), ...limits.flatMap((l) => [String(sliceMs(l.window)), String(l.limit ?? -1)])];
+      const args = [
+        String(nowMs),
+        String(cost),
+        String(SLICES_PER_WINDOW),
+        ...limits.flatMap((l) => [String(sliceMs(l.window)), String(l.limit ?? -1)]),
+      ];
       const run = runner[command] as ScriptRunner;
       let timer: NodeJS.Timeout | undefined;
       try {
@@ -112,7 +117,11 @@ export function createRedisSlidingWindowStore(options: RedisStoreOptions): Slidi
           allowed: reply[0] === 1,
           windows: limits.map((_, w) => {
             const retry = Number(reply[3 + 3 * w]);
-            return { used: Number(reply[1 + 3 * w]), resetAt: Number(reply[2 + 3 * w]), retryAt: retry === -1 ? null : retry === -2 ? Infinity : retry };
+            return {
+              used: Number(reply[1 + 3 * w]),
+              resetAt: Number(reply[2 + 3 * w]),
+              retryAt: retry === -1 ? null : retry === -2 ? Infinity : retry,
+            };
           }),
         };
       } finally {

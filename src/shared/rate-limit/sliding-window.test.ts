@@ -45,7 +45,10 @@ describe.each(stores)('sliding window (%s store)', (_name, makeStore) => {
       const { limiter } = limiterAt(makeStore());
       expect((await limiter.consume('u', perMinute, limits)).allowed).toBe(true);
       const refused = await limiter.consume('u', 1, limits);
-      expect(refused).toMatchObject({ allowed: false, blocking: { window: 'MINUTE', limit: perMinute, used: perMinute, remaining: 0 } });
+      expect(refused).toMatchObject({
+        allowed: false,
+        blocking: { window: 'MINUTE', limit: perMinute, used: perMinute, remaining: 0 },
+      });
       expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(59);
       expect(refused.retryAfterSeconds).toBeLessThanOrEqual(61);
     });
@@ -94,7 +97,10 @@ describe.each(stores)('sliding window (%s store)', (_name, makeStore) => {
     const { limiter } = limiterAt(makeStore());
     const limits = windowLimits(loadConfig({ RATE_LIMIT_ADMIN_PER_MINUTE: '5' }).rateLimit.tiers.ADMIN);
     expect((await limiter.consume('admin', 5, limits)).allowed).toBe(true);
-    expect(await limiter.consume('admin', 1, limits)).toMatchObject({ allowed: false, blocking: { window: 'MINUTE', limit: 5 } });
+    expect(await limiter.consume('admin', 1, limits)).toMatchObject({
+      allowed: false,
+      blocking: { window: 'MINUTE', limit: 5 },
+    });
   });
 
   it('refuses a burst just after a fixed-window edge (no double burst)', async () => {
@@ -117,7 +123,10 @@ describe.each(stores)('sliding window (%s store)', (_name, makeStore) => {
     const { limiter } = limiterAt(makeStore());
     expect((await limiter.consume('u', 7, limits)).allowed).toBe(true);
     expect((await limiter.consume('u', 5, limits)).allowed).toBe(false);
-    expect(await limiter.consume('u', 3, limits)).toMatchObject({ allowed: true, windows: [{ used: 10, remaining: 0 }] });
+    expect(await limiter.consume('u', 3, limits)).toMatchObject({
+      allowed: true,
+      windows: [{ used: 10, remaining: 0 }],
+    });
   });
 
   it('keys are independent', async () => {
@@ -146,7 +155,7 @@ describe.each(stores)('sliding window (%s store)', (_name, makeStore) => {
     const limits: WindowLimit[] = [{ window: 'MINUTE', limit }];
     const { clock, limiter } = limiterAt(makeStore(), T0 + 123);
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const accepted: Array<[number, number]> = [];
     const end = clock.t + 10 * 60_000;
     while (clock.t < end) {

@@ -28,7 +28,13 @@ export interface WindowEvaluation {
  * length W ever holds more than the limit. The price is at most one slice of over-counting (refusing early).
  * Slice `i` stops counting at `(i + 61)·s`; that gives `resetAt` and `retryAt`.
  */
-export function evaluateWindow(slices: ReadonlyMap<number, number>, window: WindowName, limit: number | null, cost: number, nowMs: number): WindowEvaluation {
+export function evaluateWindow(
+  slices: ReadonlyMap<number, number>,
+  window: WindowName,
+  limit: number | null,
+  cost: number,
+  nowMs: number,
+): WindowEvaluation {
   const s = sliceMs(window);
   const current = Math.floor(nowMs / s);
   const oldest = current - SLICES_PER_WINDOW;

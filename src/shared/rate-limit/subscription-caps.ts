@@ -50,7 +50,8 @@ export function createSubscriptionCaps(options: SubscriptionCapsOptions): Subscr
   const redis = options.redis ?? null;
   const command = 'pharosAcquireSubscription';
   type Runner = (...args: Array<string | number>) => Promise<number>;
-  if (redis && !(redis.client as unknown as Record<string, Runner | undefined>)[command]) redis.client.defineCommand(command, { lua: ACQUIRE });
+  if (redis && !(redis.client as unknown as Record<string, Runner | undefined>)[command])
+    redis.client.defineCommand(command, { lua: ACQUIRE });
 
   const renew = async (): Promise<void> => {
     if (!redis || held.size === 0 || redis.client.status !== 'ready') return;
@@ -62,11 +63,18 @@ export function createSubscriptionCaps(options: SubscriptionCapsOptions): Subscr
     }
     await pipeline.exec();
   };
-  const timer = redis ? setInterval(() => renew().catch((err: Error) => warn({ cause: err.message }, 'could not renew subscription leases')), Math.floor(leaseMs / 3)) : null;
+  const timer = redis
+    ? setInterval(
+        () => renew().catch((err: Error) => warn({ cause: err.message }, 'could not renew subscription leases')),
+        Math.floor(leaseMs / 3),
+      )
+    : null;
   timer?.unref();
 
   const refuse = (limit: number): AppError =>
-    new AppError('RATE_LIMITED', `Too many concurrent subscriptions (the limit is ${limit})`, { extensions: { limit, reason: 'CONCURRENT_SUBSCRIPTIONS' } });
+    new AppError('RATE_LIMITED', `Too many concurrent subscriptions (the limit is ${limit})`, {
+      extensions: { limit, reason: 'CONCURRENT_SUBSCRIPTIONS' },
+    });
 
   return {
     async acquire(ctx) {
@@ -93,7 +101,10 @@ export function createSubscriptionCaps(options: SubscriptionCapsOptions): Subscr
         const t = now();
         live = Number(await run.call(redis.client, 1, key, t, t + leaseMs, member, cap));
       } catch (err) {
-        warn({ cause: err instanceof Error ? err.message : String(err) }, 'subscription cap store unavailable: not enforced (fail open)');
+        warn(
+          { cause: err instanceof Error ? err.message : String(err) },
+          'subscription cap store unavailable: not enforced (fail open)',
+        );
         return;
       }
       if (live < 0) {
@@ -116,7 +127,10 @@ export function createSubscriptionCaps(options: SubscriptionCapsOptions): Subscr
       try {
         if (redis.client.status === 'ready') await redis.client.zrem(key, member);
       } catch (err) {
-        warn({ cause: err instanceof Error ? err.message : String(err) }, 'could not release a subscription lease (it expires by itself)');
+        warn(
+          { cause: err instanceof Error ? err.message : String(err) },
+          'could not release a subscription lease (it expires by itself)',
+        );
       }
     },
     async close() {

@@ -6,7 +6,11 @@ export type WindowName = 'MINUTE' | 'HOUR' | 'DAY';
 export const WINDOW_NAMES: readonly WindowName[] = ['MINUTE', 'HOUR', 'DAY'];
 
 /** Length of each window in milliseconds. */
-export const WINDOW_MS: Readonly<Record<WindowName, number>> = Object.freeze({ MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 });
+export const WINDOW_MS: Readonly<Record<WindowName, number>> = Object.freeze({
+  MINUTE: 60_000,
+  HOUR: 3_600_000,
+  DAY: 86_400_000,
+});
 
 /**
  * Each window is cut into this many slices. A slice is counted until its END leaves the window,

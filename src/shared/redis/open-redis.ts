@@ -33,7 +33,9 @@ export function openRedis(options: OpenRedisOptions): RedisConnection {
     lazyConnect: false,
     ...options.redisOptions,
   });
-  client.on('error', (err: Error & { code?: string }) => warn({ redis: options.name, code: err.code }, 'redis connection error'));
+  client.on('error', (err: Error & { code?: string }) =>
+    warn({ redis: options.name, code: err.code }, 'redis connection error'),
+  );
   let closed = false;
   return {
     client,
