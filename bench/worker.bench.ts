@@ -3,7 +3,7 @@
 // (SQLite, in-process queue) so nothing but this machine is needed. The first start builds the default
 // 50k-word model (reported apart); later starts load it. Baseline in the same run: spawning the same
 // `node --import tsx` process that only prints a line (the runtime's own start-up floor).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,18 @@ try {
   const base: number[] = [];
   for (let i = 0; i < runs; i++)
     base.push((await startOnce(['--import', 'tsx', '-e', 'console.log("up")'], {}, (l) => l.msg === 'up')).ms);
+  // What `npm run worker` runs in production: the compiled build (built here first), against a bare `node -e`.
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+    stdio: 'inherit',
+  });
+  const compiled: Start[] = [];
+  for (let i = 1; i <= runs; i++) compiled.push(await startOnce(['dist/src/worker/main.js'], env(100 + i), ready));
+  const bareNode: number[] = [];
+  for (let i = 0; i < runs; i++)
+    bareNode.push((await startOnce(['-e', 'console.log(JSON.stringify({msg:"up"}))'], {}, (l) => l.msg === 'up')).ms);
+  const c = stats(compiled.map((s) => s.ms));
+  const bn = stats(bareNode);
+  const lastCompiled = compiled[compiled.length - 1]!.line;
   const w = stats(warm.map((s) => s.ms));
   const b = stats(base);
   const last = warm[warm.length - 1]!.line;
@@ -86,7 +98,15 @@ try {
     },
     { case: `later starts, p50 of ${runs}`, ms: w.p50, rssMb: Number(last.rssMb), heapUsedMb: Number(last.heapUsedMb) },
     { case: `baseline: node --import tsx, p50 of ${runs}`, ms: b.p50, rssMb: 0, heapUsedMb: 0 },
+    {
+      case: `compiled (npm run worker), p50 of ${runs}`,
+      ms: c.p50,
+      rssMb: Number(lastCompiled.rssMb),
+      heapUsedMb: Number(lastCompiled.heapUsedMb),
+    },
+    { case: `baseline: bare node, p50 of ${runs}`, ms: bn.p50, rssMb: 0, heapUsedMb: 0 },
   ]);
+  console.log(`ratio (compiled worker start p50 / bare node p50): ${(c.p50 / bn.p50).toFixed(2)}x`);
   console.log(
     `ratio (worker start p50 / bare tsx process p50): ${(w.p50 / b.p50).toFixed(2)}x; seed budget < 30000 ms, aim < 3000 ms`,
   );
