@@ -4,7 +4,7 @@ import { RESOURCE_ROW_SELECT, type ResourceRow } from '../access/resource-row.js
 import type { ResourcesDatabase } from '../resources.deps.js';
 import { buildFilterWhere } from './build-filter-where.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { afterWhere, cursorValue, orderByFor } from './keyset.js';
+import { afterWhere, cursorValue, isNullableOrder, nullablePhases, orderByFor } from './keyset.js';
 import type { ResourceFilter } from './resource-filter.input.js';
 import { OrderDirection, ResourceOrderField, type ResourceOrder } from './resource-order.input.js';
 
@@ -32,8 +32,9 @@ export interface ResourcePage {
 }
 
 /**
- * One page of the viewer's resources in keyset order. Costs one query for the page (plus one for a
- * category filter's path and one for a text filter), and one for `countTotal` when asked.
+ * One page of the viewer's resources in keyset order. Costs one query for the page (two for QUALITY and
+ * TITLE orders when the page reaches the rows without a value; plus one for a category filter's path and
+ * one for a text filter), and one for `countTotal` when asked.
  * @throws AppError BAD_USER_INPUT when `first` is outside 1..100 or `after` is not a cursor of this order.
  */
 export async function listResources(options: ListResourcesOptions): Promise<ResourcePage> {
@@ -44,12 +45,34 @@ export async function listResources(options: ListResourcesOptions): Promise<Reso
   const direction = options.orderBy?.direction ?? OrderDirection.DESC;
   const position = options.after ? decodeCursor(options.after, field, direction) : null;
   const where = await buildFilterWhere(db, viewer, options.filter);
-  const rows = await db.prisma.resource.findMany({
-    where: position ? { AND: [where, afterWhere(position)] } : where,
-    orderBy: orderByFor(field, direction),
-    take: first + 1,
-    select: RESOURCE_ROW_SELECT,
-  });
+  let rows: ResourceRow[];
+  if (isNullableOrder(field)) {
+    const phases = nullablePhases(field, direction, position);
+    rows = phases.set
+      ? await db.prisma.resource.findMany({
+          where: { AND: [where, phases.set.where] },
+          orderBy: phases.set.orderBy,
+          take: first + 1,
+          select: RESOURCE_ROW_SELECT,
+        })
+      : [];
+    if (rows.length < first + 1) {
+      const nulls = await db.prisma.resource.findMany({
+        where: { AND: [where, phases.nulls.where] },
+        orderBy: phases.nulls.orderBy,
+        take: first + 1 - rows.length,
+        select: RESOURCE_ROW_SELECT,
+      });
+      rows = [...rows, ...nulls];
+    }
+  } else {
+    rows = await db.prisma.resource.findMany({
+      where: position ? { AND: [where, afterWhere(position)] } : where,
+      orderBy: orderByFor(field, direction),
+      take: first + 1,
+      select: RESOURCE_ROW_SELECT,
+    });
+  }
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({
     node,
