@@ -10,14 +10,14 @@ import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config/index.js';
-import type { RequestContext } from '../shared/context.js';
+import type { RequestContext, Viewer } from '../shared/context.js';
 import type { AuthOutcome } from './auth-outcome.js';
 import { isAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { OperationGuard } from '../shared/operation-guard.js';
 import { createFormatError } from './format-error.js';
 import { guardPlugin } from './guard-plugin.js';
-import { attachWebSocket } from './websocket.js';
+import { attachWebSocket, MAX_QUERY_TOKENS } from './websocket.js';
 
 export type { AuthOutcome } from './auth-outcome.js';
 
@@ -37,6 +37,8 @@ export interface CreateAppOptions {
   /** Called when a WebSocket subscription starts and ends (subscription caps). */
   readonly onSubscriptionStart?: (ctx: RequestContext) => Promise<void> | void;
   readonly onSubscriptionEnd?: (ctx: RequestContext) => Promise<void> | void;
+  /** Re-checks an open WebSocket's viewer before each operation (logout, deactivation, tier); refusal closes it with 4401. */
+  readonly revalidate?: (viewer: Viewer) => Promise<AuthOutcome>;
 }
 
 export interface App {
@@ -56,7 +58,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const httpServer = createServer(app);
   const formatError = createFormatError({ logger, exposeDetails: false });
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  // 1 MiB per WebSocket message (ws defaults to 100 MiB; HTTP bodies are capped separately).
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1 << 20 });
   const ws = attachWebSocket({
     wsServer,
     schema: options.schema,
@@ -67,12 +70,14 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     testMode: config.testMode.enabled,
     onSubscriptionStart: options.onSubscriptionStart,
     onSubscriptionEnd: options.onSubscriptionEnd,
+    revalidate: options.revalidate,
   });
 
   const apollo = new ApolloServer<RequestContext>({
     schema: options.schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     formatError,
     logger: {
       debug: () => undefined,

@@ -175,6 +175,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiRuntime> {
       progress: progress.tracker,
       embeddings,
       vectorCacheBytes: config.search.vectorCacheMb * 1024 * 1024,
+      logger,
     });
     for (const [cls, instance] of resources.instances) instances.set(cls, instance);
 
@@ -185,6 +186,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiRuntime> {
       schema,
       guards: [requireAuthentication(publicFields), ...guardsAfterAuth],
       authenticate: auth.authenticate,
+      revalidate: auth.revalidate,
       routes: (express) => express.get('/monitoring/health', healthRoute(report)),
       onSubscriptionStart: (ctx) => rateLimiting.subscriptionCaps.acquire(ctx),
       onSubscriptionEnd: (ctx) => rateLimiting.subscriptionCaps.release(ctx),

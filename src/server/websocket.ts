@@ -19,6 +19,8 @@ import type { AuthOutcome } from './auth-outcome.js';
 
 /** Close code for a missing, invalid or expired token (mirrors HTTP 401). */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
+/** Most lexical tokens a GraphQL document may have (HTTP and WebSocket alike); larger ones are BAD_USER_INPUT. */
+export const MAX_QUERY_TOKENS = 20_000;
 
 interface ConnectionState {
   viewer: Viewer | null;
@@ -41,12 +43,18 @@ export interface AttachWebSocketOptions {
   readonly testMode: boolean;
   readonly onSubscriptionStart?: ((ctx: RequestContext) => Promise<void> | void) | undefined;
   readonly onSubscriptionEnd?: ((ctx: RequestContext) => Promise<void> | void) | undefined;
+  /**
+   * Re-checks the connection's viewer before every operation (logout deny-list, deactivation, current tier).
+   * A refusal (`viewer: null`) closes the socket with 4401; a returned viewer replaces the connection's one.
+   */
+  readonly revalidate?: ((viewer: Viewer) => Promise<AuthOutcome>) | undefined;
 }
 
 /**
  * graphql-ws on the shared HTTP server. The token comes in `connectionParams.authorization`;
  * a missing or bad one closes the socket with 4401, and the socket is closed with 4401 when the token expires.
- * Every operation passes the same guards as HTTP.
+ * Every operation passes the same guards as HTTP, after `revalidate` re-checked the connection's viewer
+ * (so logout and deactivation reach sockets that are already open).
  */
 export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): Promise<void> } {
   const states = new WeakMap<object, ConnectionState>();
@@ -96,9 +104,21 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
       },
       onSubscribe: async (ctx, id, payload) => {
         const state = stateOf(ctx.extra);
+        if (options.revalidate && state.viewer) {
+          const outcome = await options.revalidate(state.viewer);
+          if (!outcome.viewer) {
+            options.logger.info(
+              { reason: outcome.authError?.code ?? 'revoked', ip: ctx.extra.request.socket.remoteAddress },
+              'websocket session no longer valid',
+            );
+            ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, 'Unauthorized');
+            return [new GraphQLError('Session no longer valid', { extensions: { code: 'UNAUTHENTICATED' } })];
+          }
+          state.viewer = outcome.viewer;
+        }
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, { maxTokens: MAX_QUERY_TOKENS });
         } catch (err) {
           return [
             err instanceof GraphQLError

@@ -129,23 +129,48 @@ describe.each([
     ).toBe(true);
   });
 
-  it('links to an existing password user only through a verified email', async () => {
+  it('never links to a password user (pre-account takeover): FORBIDDEN, verified email or not', async () => {
     const user = await createTestUser(api);
     const unverified = uniqueId('u');
     op.accounts.set(unverified, { email: user.email, email_verified: false });
     const first = await oidcLogin('OIDC', unverified);
     const refused = await callback('OIDC', first.code, first.state);
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('OAUTH_PROVIDER_ERROR');
-    expect(await api.runtime.db.prisma.oAuthAccount.count({ where: { userId: user.id } })).toBe(0);
 
     const verified = uniqueId('v');
     op.accounts.set(verified, { email: user.email.toUpperCase(), email_verified: true });
     const second = await oidcLogin('OIDC', verified);
-    const linked = await callback('OIDC', second.code, second.state);
-    expect(linked.body.data?.oauthCallback.user.id).toBe(user.id);
-    expect(await api.runtime.db.prisma.oAuthAccount.count({ where: { userId: user.id, provider: 'KEYCLOAK' } })).toBe(
-      1,
+    const forbidden = await callback('OIDC', second.code, second.state);
+    expect(forbidden.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(forbidden.body.errors?.[0]?.message).toBe(
+      'An account with this email exists; sign in with your password to link this provider',
     );
+    expect(await api.runtime.db.prisma.oAuthAccount.count({ where: { userId: user.id } })).toBe(0);
+    expect(await api.runtime.db.prisma.user.count({ where: { email: user.email } })).toBe(1);
+    expect(api.logs.some((l) => l.security === 'oauth_failed' && l.reason === 'email_has_password')).toBe(true);
+  });
+
+  it('links a second provider to an OAuth-only user through a verified email', async () => {
+    const sub = uniqueId('g');
+    const email = `${sub}@example.test`;
+    op.accounts.set(sub, { email, email_verified: true });
+    const first = await oidcLogin('GOOGLE', sub);
+    const created = await callback('GOOGLE', first.code, first.state);
+    const userId = created.body.data!.oauthCallback.user.id;
+
+    const unverified = uniqueId('u');
+    op.accounts.set(unverified, { email, email_verified: false });
+    const second = await oidcLogin('OIDC', unverified);
+    expect((await callback('OIDC', second.code, second.state)).body.errors?.[0]?.extensions?.code).toBe(
+      'OAUTH_PROVIDER_ERROR',
+    );
+
+    const verified = uniqueId('v');
+    op.accounts.set(verified, { email: email.toUpperCase(), email_verified: true });
+    const third = await oidcLogin('OIDC', verified);
+    const linked = await callback('OIDC', third.code, third.state);
+    expect(linked.body.data?.oauthCallback.user.id).toBe(userId);
+    expect(await api.runtime.db.prisma.oAuthAccount.count({ where: { userId, provider: 'KEYCLOAK' } })).toBe(1);
   });
 
   it('rejects a replayed state', async () => {

@@ -216,6 +216,20 @@ describe.each(PROVIDERS)('resources connection on %s', (provider) => {
       { first: 10, after: 'not-a-cursor' },
       { first: 10, filter: { minQuality: 2 } },
       { first: 10, filter: { text: '   ' } },
+      // Crafted cursors: right order, wrong value type for the sort key or an id that is no UUID.
+      ...(
+        [
+          ['CREATED_AT', 'abc', '0b7c9f3e-8a1d-4e2f-9c3b-5d6e7f8a9b0c'],
+          ['CREATED_AT', 1e300, '0b7c9f3e-8a1d-4e2f-9c3b-5d6e7f8a9b0c'],
+          ['QUALITY', 'abc', '0b7c9f3e-8a1d-4e2f-9c3b-5d6e7f8a9b0c'],
+          ['TITLE', 5, '0b7c9f3e-8a1d-4e2f-9c3b-5d6e7f8a9b0c'],
+          ['CREATED_AT', 1, 'x'],
+        ] as const
+      ).map(([field, value, id]) => ({
+        first: 10,
+        after: Buffer.from(JSON.stringify([1, field, 'DESC', value, id])).toString('base64url'),
+        orderBy: { field, direction: 'DESC' },
+      })),
     ]) {
       expect(errorCode(await h.exec(owner, PAGE, vars)), JSON.stringify(vars)).toBe('BAD_USER_INPUT');
     }

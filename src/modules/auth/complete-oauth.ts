@@ -55,7 +55,11 @@ export async function completeOAuth(deps: AuthDeps, options: CompleteOAuthOption
     linked = await linkOAuthUser(deps, { provider: client.name, profile });
   } catch (err) {
     if (err instanceof AppError)
-      securityLog(deps.logger, 'oauth_failed', { provider: client.name, reason: 'no_verified_email', ip });
+      securityLog(deps.logger, 'oauth_failed', {
+        provider: client.name,
+        reason: err.code === 'FORBIDDEN' ? 'email_has_password' : 'no_verified_email',
+        ip,
+      });
     throw err;
   }
   if (!linked.user.active) {

@@ -24,7 +24,13 @@ import { createEnsureTestUser } from './ensure-test-user.js';
 import { OAuthResolver } from './oauth.resolver.js';
 import type { OAuthProviderName } from './oauth.types.js';
 import { createUserStateCache } from './user-state-cache.js';
-import { createAuthenticate, type Authenticate } from './verify-access-token.js';
+import type { Viewer } from '../../shared/context.js';
+import {
+  createAuthenticate,
+  createRevalidate,
+  type Authenticate,
+  type AuthenticateResult,
+} from './verify-access-token.js';
 
 /** Root fields anyone may call without a token (DESIGN.md §3). */
 export const AUTH_PUBLIC_FIELDS = ['register', 'login', 'refresh', 'oauthAuthorizeUrl', 'oauthCallback'] as const;
@@ -48,6 +54,8 @@ export interface AuthModule {
   readonly resolvers: ReadonlyMap<NewableFunction, object>;
   readonly publicFields: readonly string[];
   readonly authenticate: Authenticate;
+  /** Re-checks an earlier viewer (open WebSockets): deny-listed jti, deactivated user, current tier. */
+  readonly revalidate: (viewer: Viewer) => Promise<AuthenticateResult>;
   /** Deactivates or reactivates a user; applies at once on every instance (admin tooling, tests). */
   setUserActive(userId: string, active: boolean): Promise<void>;
   /** Changes a user's tier; applies at once on every instance. */
@@ -106,6 +114,7 @@ export async function createAuthModule(options: CreateAuthModuleOptions): Promis
     ]),
     publicFields: AUTH_PUBLIC_FIELDS,
     authenticate: createAuthenticate(deps, { ensureTestUser }),
+    revalidate: createRevalidate(deps),
     setUserActive: (userId, active) => setUserActive(deps, { userId, active }),
     setUserTier: (userId, tier) => setUserTier(deps, { userId, tier }),
   };

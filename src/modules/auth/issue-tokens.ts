@@ -14,6 +14,8 @@ export interface IssueTokensOptions {
   readonly familyId?: string;
   /** Id of the new refresh-token row, when the caller already reserved it (rotation). */
   readonly sessionId?: string;
+  /** Where to store the refresh row (an interactive transaction); default `deps.prisma`. */
+  readonly db?: Pick<AuthDeps['prisma'], 'refreshToken'>;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface IssueTokensOptions {
 export async function issueTokens(deps: AuthDeps, options: IssueTokensOptions): Promise<AuthPayload> {
   const refreshToken = randomOpaqueToken();
   const id = options.sessionId ?? randomUUID();
-  await deps.prisma.refreshToken.create({
+  await (options.db ?? deps.prisma).refreshToken.create({
     data: {
       id,
       familyId: options.familyId ?? id,

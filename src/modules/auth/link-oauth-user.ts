@@ -6,15 +6,19 @@ type UserRow = NonNullable<Awaited<ReturnType<AuthDeps['prisma']['user']['findUn
 
 export interface LinkResult {
   readonly user: UserRow;
-  /** 'existing': known provider account; 'linked': attached to a user by verified email; 'created': new FREE user. */
+  /** 'existing': known provider account; 'linked': attached to an OAuth-only user by verified email; 'created': new FREE user. */
   readonly outcome: 'existing' | 'linked' | 'created';
 }
 
 /**
- * Finds the user of a provider account, or links it to the user with the same email (only when the
- * provider says the email is verified: otherwise anyone could claim an account by typing its address
- * at a lax provider), or creates a FREE user. Unverified or missing emails are refused.
- * @throws AppError OAUTH_PROVIDER_ERROR when the provider gave no verified email for a new account.
+ * Finds the user of a provider account, or links it to the user with the same email, or creates a FREE
+ * user. Unverified or missing emails are refused (otherwise anyone could claim an account by typing its
+ * address at a lax provider). Linking happens only to a user WITHOUT a password (OAuth-only): `register`
+ * does not verify emails, so a password account with that email may have been pre-registered by an
+ * attacker waiting for the real owner to sign in with a provider (pre-account takeover). Such a user is
+ * refused with FORBIDDEN; they sign in with the password instead.
+ * @throws AppError OAUTH_PROVIDER_ERROR when the provider gave no verified email for a new account;
+ *   FORBIDDEN when the email belongs to a user with a password.
  */
 export async function linkOAuthUser(
   deps: AuthDeps,
@@ -38,6 +42,12 @@ export async function linkOAuthUser(
   try {
     const existing = await deps.prisma.user.findUnique({ where: { email } });
     if (existing) {
+      if (existing.passwordHash)
+        throw new AppError(
+          'FORBIDDEN',
+          'An account with this email exists; sign in with your password to link this provider',
+          { internal: 'email belongs to a password account' },
+        );
       await deps.prisma.oAuthAccount.create({
         data: { provider, providerAccountId: profile.accountId, userId: existing.id, email },
       });

@@ -16,7 +16,9 @@ export interface LoginOptions {
 /**
  * Password login. An unknown email, a user without a password and a deactivated user all verify a
  * password hash (a dummy one when there is no user), so each failure costs the same time; all answer
- * the same UNAUTHENTICATED message and count against the brute-force counters.
+ * the same UNAUTHENTICATED message and count against the brute-force counters. Each attempt takes its
+ * point before the password is verified (parallel attempts cannot overrun the limit); a success resets
+ * the email+IP counter.
  * @throws AppError UNAUTHENTICATED, RATE_LIMITED (with retryAfter) or BAD_USER_INPUT.
  */
 export async function login(deps: AuthDeps, options: LoginOptions): Promise<AuthPayload> {
@@ -24,7 +26,7 @@ export async function login(deps: AuthDeps, options: LoginOptions): Promise<Auth
   const email = normalizeEmail(options.email);
   if (options.password.length > PASSWORD_MAX_LENGTH) throw invalidCredentials();
   try {
-    await deps.loginThrottle.assertAllowed(email, ip);
+    await deps.loginThrottle.consumeAttempt(email, ip);
   } catch (err) {
     if (isAppError(err)) securityLog(deps.logger, 'login_rate_limited', { ip, reason: 'too_many_failures' });
     throw err;
@@ -39,7 +41,6 @@ export async function login(deps: AuthDeps, options: LoginOptions): Promise<Auth
         : !passwordOk
           ? 'bad_password'
           : 'inactive';
-    await deps.loginThrottle.recordFailure(email, ip);
     securityLog(deps.logger, 'login_failed', { reason, ip, userId: user?.id ?? null });
     throw invalidCredentials();
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
-import { hashOpaqueToken } from '../../shared/security/index.js';
+import { hashOpaqueToken, randomOpaqueToken } from '../../shared/security/index.js';
 import type { AuthDeps, ClientMeta } from './auth-deps.js';
 import type { AuthPayload } from './auth-payload.type.js';
 import { issueTokens } from './issue-tokens.js';
@@ -20,7 +20,9 @@ const invalid = () => new AppError('UNAUTHENTICATED', 'Invalid or expired refres
  * Reuse detection (as Supabase Auth does): presenting a token that was already rotated means a copy
  * exists somewhere else; every token of its family is revoked and the caller gets REFRESH_TOKEN_REUSED,
  * so both the thief and the user must log in again. Retiring is a conditional update
- * (`WHERE revoked_at IS NULL`), so two concurrent refreshes with one token cannot both win.
+ * (`WHERE revoked_at IS NULL`) in the same transaction as the new row, so two concurrent refreshes with
+ * one token cannot both win, and the loser's family revocation always reaches the winner's new row. A
+ * family with a row revoked without successor (logout, deactivation, reuse) refreshes no more.
  * @throws AppError UNAUTHENTICATED (unknown, expired, logged out, deactivated user) or REFRESH_TOKEN_REUSED.
  */
 export async function refreshSession(deps: AuthDeps, options: RefreshSessionOptions): Promise<AuthPayload> {
@@ -48,20 +50,62 @@ export async function refreshSession(deps: AuthDeps, options: RefreshSessionOpti
     throw invalid();
   }
   const nextId = randomUUID();
-  const retired = await deps.prisma.refreshToken.updateMany({
-    where: { id: row.id, revokedAt: null },
-    data: { revokedAt: now, replacedBy: nextId },
+  // Retire and create in one transaction: a racing refresh with the same token waits on the row lock of
+  // the conditional update, finds it retired, and its reuse revocation then sees (and revokes) the new row.
+  const outcome = await deps.prisma.$transaction(async (tx) => {
+    const retired = await tx.refreshToken.updateMany({
+      where: { id: row.id, revokedAt: null },
+      data: { revokedAt: now, replacedBy: nextId },
+    });
+    if (retired.count !== 1) return 'reused' as const;
+    // A family ended by logout, deactivation or reuse detection has a row revoked without a successor:
+    // a row that slipped in afterwards must not keep the session alive.
+    const ended = await tx.refreshToken.findFirst({
+      where: { familyId: row.familyId, revokedAt: { not: null }, replacedBy: null },
+      select: { id: true },
+    });
+    if (ended) {
+      await tx.refreshToken.update({ where: { id: row.id }, data: { replacedBy: null } });
+      return 'ended' as const;
+    }
+    return issueTokens(deps, {
+      user: row.user,
+      meta: options.meta,
+      familyId: row.familyId,
+      sessionId: nextId,
+      db: tx,
+    });
   });
-  if (retired.count !== 1) return reuse(deps, row, ip);
+  if (outcome === 'reused') return reuse(deps, row, ip);
+  if (outcome === 'ended') {
+    securityLog(deps.logger, 'refresh_failed', { reason: 'family_revoked', ip, userId: row.userId });
+    throw invalid();
+  }
   securityLog(deps.logger, 'refresh', { userId: row.userId, familyId: row.familyId, ip });
-  return issueTokens(deps, { user: row.user, meta: options.meta, familyId: row.familyId, sessionId: nextId });
+  return outcome;
 }
 
+/**
+ * Revokes every live token of the family. When none is live (the winner of a race had not stored its
+ * row yet), a revoked marker row without successor is added, so the family counts as ended at the
+ * next refresh whatever row appears later.
+ */
 async function reuse(deps: AuthDeps, row: { familyId: string; userId: string }, ip: string): Promise<never> {
+  const now = new Date(deps.now());
   const revoked = await deps.prisma.refreshToken.updateMany({
     where: { familyId: row.familyId, revokedAt: null },
-    data: { revokedAt: new Date(deps.now()) },
+    data: { revokedAt: now },
   });
+  if (revoked.count === 0)
+    await deps.prisma.refreshToken.create({
+      data: {
+        familyId: row.familyId,
+        userId: row.userId,
+        tokenHash: hashOpaqueToken(randomOpaqueToken()),
+        expiresAt: new Date(deps.now() + deps.refreshTtlSeconds * 1000),
+        revokedAt: now,
+      },
+    });
   securityLog(deps.logger, 'refresh_reuse', { userId: row.userId, familyId: row.familyId, revoked: revoked.count, ip });
   throw new AppError(
     'REFRESH_TOKEN_REUSED',

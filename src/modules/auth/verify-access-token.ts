@@ -60,3 +60,26 @@ export function createAuthenticate(deps: AuthDeps, options: { ensureTestUser: ()
     };
   };
 }
+
+/**
+ * Re-checks a viewer that was authenticated earlier (an open WebSocket, before each operation): the
+ * token's `jti` against the deny-list (logout) and the user's current state (deactivation, tier), in the
+ * same single deny-list round trip plus cached user read as `authenticate`. Returns the viewer with its
+ * current tier, or `viewer: null` with the reason.
+ */
+export function createRevalidate(deps: AuthDeps): (viewer: Viewer) => Promise<AuthenticateResult> {
+  return async (viewer) => {
+    const refuse = (reason: string): AuthenticateResult => {
+      securityLog(deps.logger, 'token_rejected', { reason, userId: viewer.userId });
+      return { viewer: null, authError: new AppError('UNAUTHENTICATED', 'Session no longer valid') };
+    };
+    const { denied, userChangedAt } = viewer.tokenId
+      ? await deps.denyList.check(viewer.tokenId, viewer.userId)
+      : { denied: false, userChangedAt: null };
+    if (denied) return refuse('revoked');
+    const user = await deps.userStates.get(viewer.userId, userChangedAt);
+    if (!user) return refuse('unknown_user');
+    if (!user.active) return refuse('inactive');
+    return { viewer: user.tier === viewer.tier ? viewer : { ...viewer, tier: user.tier }, authError: null };
+  };
+}

@@ -1,7 +1,7 @@
 import type { JobContext, ProcessResourceJob } from '../../shared/queue/types.js';
 import { PROCESSING_STAGES, type ProcessingStage } from '../../shared/status-tracker/types.js';
 import { runEmbedding } from './embedding/run-embedding.js';
-import { isTransientError, ResourceGoneError, userMessage } from './errors.js';
+import { isTransientError, ResourceGoneError, TransientStageError, userMessage } from './errors.js';
 import { runGraph } from './graph/run-graph.js';
 import { runIngestion } from './ingestion/run-ingestion.js';
 import type { PipelineDeps, StageRun } from './pipeline-deps.js';
@@ -57,7 +57,13 @@ export async function runPipeline(
     await deps.tracker.setProgress(resourceId, stage, 'PROCESSING', { attempt: context.attempt, error: null });
     try {
       await STAGES[stage](deps, { resourceId, signal: context.signal });
-    } catch (err) {
+    } catch (caught) {
+      let err = caught;
+      // A stage maps a foreign-key failure to "gone"; only stop quietly when this row really is gone
+      // (a deleted neighbour must not leave this resource PROCESSING): otherwise retry the stage.
+      if (err instanceof ResourceGoneError && (await stillExists(deps, resourceId))) {
+        err = new TransientStageError(`A related record changed during ${LABEL[stage]}`, { cause: err });
+      }
       if (err instanceof ResourceGoneError) {
         log.info({ stage }, 'resource deleted during processing: stopped');
         await deps.tracker.clearProgress(resourceId).catch(() => undefined);
@@ -84,4 +90,9 @@ export async function runPipeline(
   }
   log.info({ ms: Date.now() - started }, 'resource processed');
   return { status: 'COMPLETED' };
+}
+
+async function stillExists(deps: PipelineDeps, resourceId: string): Promise<boolean> {
+  const row = await deps.db.resource.findUnique({ where: { id: resourceId }, select: { id: true } }).catch(() => null);
+  return row !== null;
 }

@@ -16,7 +16,7 @@ export const MAX_DESCRIPTION_CHARS = 5_000;
 /** What creating and reprocessing need besides the database. */
 export interface ProcessingTrigger {
   readonly queue: Pick<JobQueue, 'enqueueProcessResource'>;
-  readonly tracker: Pick<StatusTracker, 'initProgress'>;
+  readonly tracker: Pick<StatusTracker, 'initProgress' | 'clearProgress'>;
   readonly logger: Logger;
 }
 
@@ -48,7 +48,9 @@ export function validateCreateInput(input: CreateResourceInput): ValidCreateInpu
       content === null ? 'input.url' : 'input.content',
       content === null ? 'Give a url or some content' : 'content is empty',
     );
+  let href: string | null = null;
   if (url) {
+    // Cheap bound before parsing; the real limit applies to the normalised form (below).
     if (url.length > MAX_URL_CHARS) throw badInput('input.url', `url must be at most ${MAX_URL_CHARS} characters`);
     let parsed: URL;
     try {
@@ -59,6 +61,11 @@ export function validateCreateInput(input: CreateResourceInput): ValidCreateInpu
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
       throw badInput('input.url', 'url must use http or https');
     if (parsed.username || parsed.password) throw badInput('input.url', 'url must not contain credentials');
+    // Normalising percent-encodes non-ASCII (up to 9 bytes per character): the stored href must fit
+    // the unique (owner, url) index row, so the byte limit applies after normalising.
+    href = parsed.toString();
+    if (Buffer.byteLength(href, 'utf8') > MAX_URL_CHARS)
+      throw badInput('input.url', `url must be at most ${MAX_URL_CHARS} bytes once percent-encoded`);
   }
   if (hasContent && Buffer.byteLength(content, 'utf8') > MAX_CONTENT_BYTES)
     throw badInput('input.content', 'content must be at most 5 MB');
@@ -68,7 +75,7 @@ export function validateCreateInput(input: CreateResourceInput): ValidCreateInpu
   const description = input.description?.trim() || null;
   if (description && description.length > MAX_DESCRIPTION_CHARS)
     throw badInput('input.description', `description must be at most ${MAX_DESCRIPTION_CHARS} characters`);
-  return { url: url ? new URL(url).toString() : null, content: hasContent ? content : null, title, description };
+  return { url: href, content: hasContent ? content : null, title, description };
 }
 
 /**
@@ -106,6 +113,8 @@ export async function createResource(options: CreateResourceOptions): Promise<Re
   } catch (err) {
     options.logger.error({ err, resourceId: row.id }, 'could not queue processing; resource removed');
     await db.prisma.resource.deleteMany({ where: { id: row.id } }).catch(() => undefined);
+    // Best effort (Redis may be what failed): the record would otherwise linger until its TTL.
+    await options.tracker.clearProgress(row.id).catch(() => undefined);
     throw new AppError('SERVICE_UNAVAILABLE', 'Processing is unavailable right now; please try again shortly', {
       internal: err,
     });

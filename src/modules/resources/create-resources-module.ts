@@ -1,4 +1,5 @@
 import type { EmbeddingService } from '../../shared/embeddings/index.js';
+import type { Logger } from '../../shared/logger.js';
 import { ResourceFieldsResolver } from './fields/resource-fields.resolver.js';
 import type { ProgressSource, ResourcesDatabase } from './resources.deps.js';
 import { ResourcesResolver } from './resources.resolver.js';
@@ -13,6 +14,8 @@ export interface CreateResourcesModuleOptions {
   readonly embeddings: Pick<EmbeddingService, 'modelId' | 'dimensions' | 'embed'>;
   /** Memory budget of the semantic-search vector cache, in bytes (SEARCH_VECTOR_CACHE_MB). */
   readonly vectorCacheBytes: number;
+  /** Warnings of best-effort cleanups (e.g. a progress record Redis could not drop). */
+  readonly logger?: Pick<Logger, 'warn'>;
 }
 
 /** A resolver class (type-graphql instantiates nothing: the composition root's container hands out instances). */
@@ -33,7 +36,11 @@ export function createResourcesModule(options: CreateResourcesModuleOptions): Re
   const instances = new Map<ResolverClass, object>([
     [
       ResourcesResolver,
-      new ResourcesResolver({ ...loaderDeps, onOwnerChanged: (ownerId) => vectors.invalidate(ownerId) }),
+      new ResourcesResolver({
+        ...loaderDeps,
+        onOwnerChanged: (ownerId) => vectors.invalidate(ownerId),
+        ...(options.logger ? { logger: options.logger } : {}),
+      }),
     ],
     [ResourceFieldsResolver, new ResourceFieldsResolver(loaderDeps)],
     [SearchResolver, new SearchResolver({ db: options.db, embeddings: options.embeddings, vectors })],

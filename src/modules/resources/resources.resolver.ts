@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireViewer, type RequestContext } from '../../shared/context.js';
 import { notFound } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
 import { resourceLoaders, type LoaderDeps } from './loaders/resource-loaders.js';
 import { listResources } from './list/list-resources.js';
 import { ResourceConnection } from './list/resource-connection.type.js';
@@ -14,6 +15,7 @@ import { Resource } from './resource.type.js';
 export interface ResourcesResolverDeps extends LoaderDeps {
   /** Called after a write that changes an owner's searchable data (drops cached vectors). */
   readonly onOwnerChanged?: (ownerId: string) => void;
+  readonly logger?: Pick<Logger, 'warn'>;
 }
 
 /** Reading, listing, editing and deleting the caller's resources (ADMIN: everyone's). */
@@ -73,6 +75,7 @@ export class ResourcesResolver {
       viewer: requireViewer(ctx),
       id,
       ...(this.deps.onOwnerChanged ? { onDeleted: this.deps.onOwnerChanged } : {}),
+      ...(this.deps.logger ? { logger: this.deps.logger } : {}),
     });
   }
 }

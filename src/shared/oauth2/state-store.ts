@@ -38,14 +38,42 @@ export function createRedisOAuthStateStore(options: { client: Redis; keyPrefix: 
   };
 }
 
-/** In-process store (embedded mode). Expired entries are dropped on every `put`. */
-export function createMemoryOAuthStateStore(options: { now?: () => number } = {}): OAuthStateStore {
+export interface MemoryOAuthStateStoreOptions {
+  /** Clock in ms (tests). */
+  readonly now?: () => number;
+  /** Most states kept (default 10,000); beyond it expired ones go first, then the oldest. */
+  readonly maxEntries?: number;
+  /** Expired states are swept at most once per this many `put`s (default 256). */
+  readonly sweepEvery?: number;
+}
+
+/**
+ * In-process store (embedded mode), bounded: at most `maxEntries` states. Expired entries are swept once
+ * every `sweepEvery` puts (amortized O(1) per put), or every `sweepEvery / 4` puts while the store is
+ * full; if it is still full, the oldest state is evicted (that login must start again).
+ */
+export function createMemoryOAuthStateStore(options: MemoryOAuthStateStoreOptions = {}): OAuthStateStore {
   const now = options.now ?? Date.now;
+  const maxEntries = options.maxEntries ?? 10_000;
+  const sweepEvery = options.sweepEvery ?? 256;
   const entries = new Map<string, { record: OAuthStateRecord; expiresAt: number }>();
+  const fullSweepEvery = Math.max(1, Math.floor(sweepEvery / 4));
+  let puts = 0;
+  let lastSweep = 0;
+  const sweep = (t: number) => {
+    lastSweep = puts;
+    for (const [k, e] of entries) if (e.expiresAt <= t) entries.delete(k);
+  };
   return {
     async put(state, record, ttlSeconds) {
       const t = now();
-      for (const [k, e] of entries) if (e.expiresAt <= t) entries.delete(k);
+      puts++;
+      entries.delete(state);
+      const sinceSweep = puts - lastSweep;
+      // Periodic sweep; when full, sweep sooner (but still not on every put) so expired states go first.
+      if (sinceSweep >= sweepEvery || (entries.size >= maxEntries && sinceSweep >= fullSweepEvery)) sweep(t);
+      // Map iteration is insertion order: the first key is the oldest state.
+      while (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
       entries.set(state, { record, expiresAt: t + ttlSeconds * 1000 });
     },
     async take(state) {

@@ -82,18 +82,40 @@ export function createBeeJobQueue(options: BeeJobQueueOptions): ProcessingQueue 
     return saved.id !== null && saved.id !== undefined;
   };
 
+  // Atomically: the job is running → leave the re-run marker (read once it finishes); waiting or
+  // delayed → nothing to add (it reads the current row when it starts); otherwise it just finished
+  // and was removed → 'gone', and the caller creates it again.
+  const MARK_IF_ACTIVE = `
+    if redis.call('LPOS', KEYS[1], ARGV[1]) then
+      redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3]) return 'marked' end
+    if redis.call('LPOS', KEYS[2], ARGV[1]) or redis.call('ZSCORE', KEYS[4], ARGV[1]) then return 'queued' end
+    return 'gone'`;
+
   const enqueueProcessResource = async (job: ProcessResourceJob): Promise<void> => {
     if (closed) throw new Error('queue is closed');
     await queue.ready();
-    if (await create(job)) return;
-    // A job for this resource exists. Waiting or delayed: it will read the current row when it
-    // starts, nothing to add. Running: the new request must run after it (reprocess).
-    if (job.generation === undefined) return;
-    const active = await command(redisClient(), 'LPOS', toKey('active'), job.resourceId);
-    if (active === null) return;
-    await command(redisClient(), 'SET', rerunKey(job.resourceId), String(job.generation), 'EX', RERUN_TTL_SECONDS);
-    // The run may have finished between the two checks: then nobody will read the marker.
-    if (await create(job)) await command(redisClient(), 'DEL', rerunKey(job.resourceId));
+    // create() and the state check are two steps: the existing job may finish (and be removed) in
+    // between, so a 'gone' answer loops back to create. Each turn needs that job to end in that
+    // very window, so a few turns suffice.
+    for (let turn = 0; turn < 5; turn++) {
+      if (await create(job)) return;
+      if (job.generation === undefined) return;
+      const state = await command(
+        redisClient(),
+        'EVAL',
+        MARK_IF_ACTIVE,
+        4,
+        toKey('active'),
+        toKey('waiting'),
+        rerunKey(job.resourceId),
+        toKey('delayed'),
+        job.resourceId,
+        String(job.generation),
+        RERUN_TTL_SECONDS,
+      );
+      if (state !== 'gone') return;
+    }
+    logger.warn({ resourceId: job.resourceId }, 'could not queue a re-run: the job kept changing state');
   };
 
   const afterFinalOutcome = async (resourceId: string): Promise<void> => {
@@ -131,13 +153,14 @@ export function createBeeJobQueue(options: BeeJobQueueOptions): ProcessingQueue 
       );
     };
     queue.on('succeeded', onFinal);
+    // bee-queue 2 emits 'retrying' for a failure with retries left (and 'failed' too, for compatibility).
+    queue.on('retrying', (job: BeeQueue.Job<ProcessResourceJob>, err: Error) =>
+      logger.warn({ resourceId: job.data.resourceId, err: err.message }, 'job failed, retrying with backoff'),
+    );
     queue.on('failed', (job, err) => {
-      if (job.status === 'retrying')
-        logger.warn({ resourceId: job.data.resourceId, err: err.message }, 'job failed, retrying with backoff');
-      else {
-        logger.error({ resourceId: job.data.resourceId, err: err.message }, 'job failed after its last retry');
-        onFinal(job);
-      }
+      if (job.status === 'retrying') return;
+      logger.error({ resourceId: job.data.resourceId, err: err.message }, 'job failed after its last retry');
+      onFinal(job);
     });
     queue.on('stalled', (jobId) => logger.warn({ resourceId: jobId }, 'stalled job (its worker stopped) queued again'));
     void queue.checkStalledJobs(Math.max(100, Math.floor(stallIntervalMs / 2)));

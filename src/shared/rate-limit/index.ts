@@ -5,7 +5,7 @@ export type { RateLimiter, RateLimiterOptions } from './rate-limiter.js';
 export { createMemorySlidingWindowStore } from './memory-store.js';
 export { createRedisSlidingWindowStore } from './redis-store.js';
 export { evaluateWindow, releaseAt, sliceMs } from './sliding-window.js';
-export { analyzeQuery, BASE_COST, FREE_ROOT_FIELDS } from './query-cost.js';
+export { analyzeQuery, BASE_COST, FREE_ROOT_FIELDS, MAX_EXPANDED_SELECTIONS } from './query-cost.js';
 export type { QueryAnalysis, AnalyzeQueryOptions } from './query-cost.js';
 export { createComplexityGuard, queryAnalysisOf } from './complexity-guard.js';
 export { createRateLimitGuard, limitsFor, rateLimitDecisionOf, rateLimitKey } from './rate-limit-guard.js';

@@ -1,6 +1,7 @@
 import { buildSchema, getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { analyzeQuery } from './query-cost.js';
+import { AppError } from '../errors.js';
+import { analyzeQuery, MAX_EXPANDED_SELECTIONS } from './query-cost.js';
 
 // The shape of the public contract (DESIGN.md §3) plus a nested list, enough to exercise every rule.
 const schema = buildSchema(`
@@ -98,5 +99,74 @@ describe('query cost', () => {
     ['{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }', 0],
   ])('depth of %s is %i', (query, depth) => {
     expect(analyze(query).depth).toBe(depth);
+  });
+
+  describe('fragment fan-out', () => {
+    /** `query { ...F0 }`, each F<i> spreading F<i+1> twice, the last selecting `leaf`: 2^n copies of it. */
+    const fanOut = (n: number, type: string, leaf: string, root = 'query { ...F0 }'): string => {
+      const parts = [root];
+      for (let i = 0; i < n; i++) parts.push(`fragment F${i} on ${type} { ...F${i + 1} ...F${i + 1} }`);
+      parts.push(`fragment F${n} on ${type} { ${leaf} }`);
+      return parts.join('\n');
+    };
+    const timed = <T>(run: () => T): { result: T | AppError; ms: number } => {
+      const started = performance.now();
+      let result: T | AppError;
+      try {
+        result = run();
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        result = err;
+      }
+      return { result, ms: performance.now() - started };
+    };
+
+    it('refuses a 2^30 fan-out of health fast instead of walking it', () => {
+      const { result, ms } = timed(() => analyze(fanOut(30, 'Query', 'health { status }')));
+      expect(ms).toBeLessThan(200);
+      expect(result).toBeInstanceOf(AppError);
+      expect((result as AppError).code).toBe('QUERY_TOO_COMPLEX');
+      expect((result as AppError).extensions).toEqual({ maxSelections: MAX_EXPANDED_SELECTIONS });
+    });
+
+    it('refuses a 2^30 fan-out of a costed connection fast', () => {
+      const { result, ms } = timed(() =>
+        analyze(fanOut(30, 'Query', 'resources(first: 100) { edges { node { id } } }')),
+      );
+      expect(ms).toBeLessThan(200);
+      expect((result as AppError).code).toBe('QUERY_TOO_COMPLEX');
+    });
+
+    it('costs a small fan-out exactly as its expansion (siblings add)', () => {
+      // 2^5 = 32 copies of a one-page connection: 32 points; 2^6 copies of first: 250 (3 pages each): 192.
+      expect(analyze(fanOut(5, 'Query', 'resources(first: 100) { edges { node { id } } }'))).toEqual({
+        cost: 32,
+        depth: 4,
+      });
+      expect(analyze(fanOut(6, 'Query', 'resources(first: 250) { nodes { id } }')).cost).toBe(192);
+      // Nested under a list the fan-out multiplies: 3 pages × 2^4 copies × 2 pages of related.
+      const nested = fanOut(
+        4,
+        'Resource',
+        'related(limit: 200) { id }',
+        '{ resources(first: 300) { nodes { ...F0 } } }',
+      );
+      expect(analyze(nested)).toEqual({ cost: 3 * 16 * 2, depth: 4 });
+      expect(analyze(fanOut(5, 'Query', 'health { status }')).cost).toBe(0);
+    });
+
+    it('counts the expansion arithmetically: just under the budget passes, just over is refused', () => {
+      // 2^k copies of `search { score }` (2 selections) plus 2^(k+1) - 1 spreads: k = 11 → 8,191; k = 12 → 16,383.
+      const leaf = 'search(query: "x") { score }';
+      expect(analyze(fanOut(11, 'Query', leaf)).cost).toBe(2048);
+      expect(() => analyze(fanOut(12, 'Query', leaf))).toThrow(/more than 10000 selections/);
+    });
+
+    it('reuses a fragment across different depths and keeps depth relative', () => {
+      const q =
+        'query { me { ...U } resource(id: "1") { related { related { ...R } } } } ' +
+        'fragment U on User { id } fragment R on Resource { id chunks { nodes { id } } }';
+      expect(analyze(q).depth).toBe(6);
+    });
   });
 });

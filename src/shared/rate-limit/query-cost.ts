@@ -15,12 +15,19 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { AppError } from '../errors.js';
 
 /** Points an operation costs before list scaling (GitHub's secondary-limit weights). */
 export const BASE_COST = Object.freeze({ query: 1, mutation: 5, subscription: 1 });
 
 /** Root fields that are free and never limited: health and introspection. */
 export const FREE_ROOT_FIELDS: ReadonlySet<string> = new Set(['health', '__schema', '__type', '__typename']);
+
+/**
+ * Most selections an operation may expand to once every fragment spread is inlined (counted arithmetically):
+ * bounds the analysis and refuses fragment fan-out bombs (`...F1 ...F1` nested n times) with QUERY_TOO_COMPLEX.
+ */
+export const MAX_EXPANDED_SELECTIONS = 10_000;
 
 const PAGE_SIZE_ARGS = ['first', 'last', 'limit'] as const;
 const INTROSPECTION = new Set(['__schema', '__type']);
@@ -49,6 +56,9 @@ export interface AnalyzeQueryOptions {
  * - any other object field weighs `weight(its selection)`; scalars weigh 0;
  * - a selection weighs the sum of its fields (fragments expanded), so siblings add and nesting multiplies.
  * An operation selecting only free root fields costs 0.
+ *
+ * Runs in time linear in the document (each fragment is analysed once). Throws AppError QUERY_TOO_COMPLEX
+ * (`extensions: { maxSelections }`) when the operation expands to more than MAX_EXPANDED_SELECTIONS selections.
  */
 export function analyzeQuery(options: AnalyzeQueryOptions): QueryAnalysis {
   const { schema, document, operation, variables } = options;
@@ -57,9 +67,6 @@ export function analyzeQuery(options: AnalyzeQueryOptions): QueryAnalysis {
   const variableDefaults = new Map<string, unknown>();
   for (const v of operation.variableDefinitions ?? [])
     if (v.defaultValue) variableDefaults.set(v.variable.name.value, valueFromASTUntyped(v.defaultValue));
-
-  let maxDepth = 0;
-  let onlyFree = true;
 
   const pageSize = (field: GraphQLField<unknown, unknown>, args: SelectionFieldArgs): number | null => {
     for (const name of PAGE_SIZE_ARGS) {
@@ -78,48 +85,89 @@ export function analyzeQuery(options: AnalyzeQueryOptions): QueryAnalysis {
     return null;
   };
 
-  const weigh = (
-    parent: GraphQLNamedType,
-    selectionSet: SelectionSetNode,
-    depth: number,
-    visiting: Set<string>,
-  ): number => {
-    let total = 0;
+  /** What one selection set contributes, relative to where it sits (so a fragment's summary is reusable). */
+  interface Summary {
+    /** Weight of the selection set (see above). */
+    readonly weight: number;
+    /** Deepest field nesting below and including this level (a field at this level counts 1; 0 if none counts). */
+    readonly depth: number;
+    /** Whether a field at this level is not a free root field (only meaningful for the root selection set). */
+    readonly paid: boolean;
+    /** Selections after expanding every fragment spread (counted arithmetically, never by walking the expansion). */
+    readonly nodes: number;
+  }
+  // A fragment's summary does not depend on where it is spread (only on its type condition), so each one is
+  // walked once per analysis: a document spreading fragments 2^n times is still analysed in linear time.
+  const fragmentSummaries = new Map<string, Summary>();
+  const tooComplex = (): AppError =>
+    new AppError(
+      'QUERY_TOO_COMPLEX',
+      `Query expands to more than ${MAX_EXPANDED_SELECTIONS} selections once fragments are spread`,
+      { extensions: { maxSelections: MAX_EXPANDED_SELECTIONS } },
+    );
+
+  const weigh = (parent: GraphQLNamedType, selectionSet: SelectionSetNode, visiting: Set<string>): Summary => {
+    let weight = 0;
+    let depth = 0;
+    let paid = false;
+    let nodes = 0;
+    const add = (part: Summary, depthOffset: number): void => {
+      weight += part.weight;
+      if (part.depth > 0) depth = Math.max(depth, part.depth + depthOffset);
+      nodes += part.nodes;
+      if (nodes > MAX_EXPANDED_SELECTIONS) throw tooComplex();
+    };
     for (const sel of selectionSet.selections) {
+      nodes += 1;
+      if (nodes > MAX_EXPANDED_SELECTIONS) throw tooComplex();
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const frag = fragments.get(sel.name.value);
         if (!frag || visiting.has(frag.name.value)) continue;
         const type = schema.getType(frag.typeCondition.name.value) ?? parent;
-        visiting.add(frag.name.value);
-        total += weigh(type, frag.selectionSet, depth, visiting);
-        visiting.delete(frag.name.value);
+        const key = `${frag.name.value}\0${type.name}`;
+        let part = fragmentSummaries.get(key);
+        if (!part) {
+          visiting.add(frag.name.value);
+          part = weigh(type, frag.selectionSet, visiting);
+          visiting.delete(frag.name.value);
+          fragmentSummaries.set(key, part);
+        }
+        add(part, 0);
+        paid ||= part.paid;
         continue;
       }
       if (sel.kind === Kind.INLINE_FRAGMENT) {
         const type = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) ?? parent) : parent;
-        total += weigh(type, sel.selectionSet, depth, visiting);
+        const part = weigh(type, sel.selectionSet, visiting);
+        add(part, 0);
+        paid ||= part.paid;
         continue;
       }
       const name = sel.name.value;
-      if (depth === 1 && !FREE_ROOT_FIELDS.has(name)) onlyFree = false;
+      if (!FREE_ROOT_FIELDS.has(name)) paid = true;
       if (INTROSPECTION.has(name) || name === '__typename') continue;
-      maxDepth = Math.max(maxDepth, depth);
+      depth = Math.max(depth, 1);
       const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
       if (!field) continue;
       const named = getNamedType(field.type);
-      const childWeight = sel.selectionSet ? weigh(named, sel.selectionSet, depth + 1, visiting) : 0;
+      let childWeight = 0;
+      if (sel.selectionSet) {
+        const child = weigh(named, sel.selectionSet, visiting);
+        add({ ...child, weight: 0 }, 1);
+        childWeight = child.weight;
+      }
       const nullable = getNullableType(field.type);
       const size = pageSize(field, sel.arguments);
       const isConnection =
         isObjectType(named) && size !== null && ('edges' in named.getFields() || 'nodes' in named.getFields());
       if (isListType(nullable) || isConnection) {
         const factor = size === null ? 1 : Math.max(1, Math.ceil(size / 100));
-        total += factor * Math.max(1, childWeight);
+        weight += factor * Math.max(1, childWeight);
       } else if (isObjectType(named) || isInterfaceType(named) || isUnionType(named)) {
-        total += childWeight;
+        weight += childWeight;
       }
     }
-    return Math.min(total, Number.MAX_SAFE_INTEGER);
+    return { weight: Math.min(weight, Number.MAX_SAFE_INTEGER), depth, paid, nodes };
   };
 
   const root =
@@ -129,9 +177,9 @@ export function analyzeQuery(options: AnalyzeQueryOptions): QueryAnalysis {
         ? schema.getMutationType()
         : schema.getSubscriptionType();
   if (!root) return { cost: 0, depth: 0 };
-  const weight = weigh(root, operation.selectionSet, 1, new Set());
-  const cost = onlyFree ? 0 : Math.min(BASE_COST[operation.operation] * Math.max(1, weight), Number.MAX_SAFE_INTEGER);
-  return { cost, depth: maxDepth };
+  const { weight, depth, paid } = weigh(root, operation.selectionSet, new Set());
+  const cost = paid ? Math.min(BASE_COST[operation.operation] * Math.max(1, weight), Number.MAX_SAFE_INTEGER) : 0;
+  return { cost, depth };
 }
 
 type SelectionFieldArgs = Extract<SelectionSetNode['selections'][number], { kind: Kind.FIELD }>['arguments'];

@@ -3,13 +3,18 @@ import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'r
 import { AppError } from '../errors.js';
 import type { Redis } from '../redis/index.js';
 
-/** Failed-login counters per email+IP and per IP (brute force and password spraying). */
+/**
+ * Login-attempt counters per email+IP and per IP (brute force and password spraying). Every attempt
+ * takes a point before the password is checked (so parallel attempts cannot overrun the limit); a
+ * success gives its points back.
+ */
 export interface LoginThrottle {
-  /** @throws AppError RATE_LIMITED (`extensions.retryAfter` in seconds) when either counter is exhausted. */
-  assertAllowed(email: string, ip: string): Promise<void>;
-  /** Counts one failure against both counters. */
-  recordFailure(email: string, ip: string): Promise<void>;
-  /** Resets the email+IP counter (the per-IP counter keeps running). */
+  /**
+   * Takes one point from the email+IP counter, then from the per-IP one.
+   * @throws AppError RATE_LIMITED (`extensions.retryAfter` in seconds) when either counter is exhausted.
+   */
+  consumeAttempt(email: string, ip: string): Promise<void>;
+  /** After a successful login: resets the email+IP counter and returns the attempt's per-IP point. */
   recordSuccess(email: string, ip: string): Promise<void>;
 }
 
@@ -41,14 +46,18 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
   const emailKey = (email: string, ip: string) =>
     createHash('sha256').update(`${email}\u0000${ip}`).digest('base64url');
   const limiters = [
-    { limiter: perEmailIp, points: options.maxFailures, key: emailKey },
-    { limiter: perIp, points: options.maxFailures * PER_IP_FACTOR, key: (_e: string, ip: string) => ip },
+    { limiter: perEmailIp, key: emailKey },
+    { limiter: perIp, key: (_e: string, ip: string) => ip },
   ];
   return {
-    async assertAllowed(email, ip) {
-      for (const { limiter, points, key } of limiters) {
-        const res = await limiter.get(key(email, ip));
-        if (res && res.consumedPoints >= points) {
+    async consumeAttempt(email, ip) {
+      // consume() is atomic (Redis INCR / in-process counter): N parallel attempts take N points.
+      for (const { limiter, key } of limiters) {
+        try {
+          await limiter.consume(key(email, ip));
+        } catch (rejection) {
+          if (rejection instanceof Error) throw rejection;
+          const res = rejection as { msBeforeNext: number };
           const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
           throw new AppError('RATE_LIMITED', 'Too many failed login attempts; try again later', {
             extensions: { retryAfter },
@@ -56,12 +65,8 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
         }
       }
     },
-    async recordFailure(email, ip) {
-      // consume() rejects once the limit is passed; the counter has still been incremented.
-      await Promise.all(limiters.map(({ limiter, key }) => limiter.consume(key(email, ip)).catch(() => undefined)));
-    },
     async recordSuccess(email, ip) {
-      await perEmailIp.delete(emailKey(email, ip));
+      await Promise.all([perEmailIp.delete(emailKey(email, ip)), perIp.reward(ip, 1)]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Redis } from '../redis/index.js';
 import type { Logger } from '../logger.js';
 import { createThrottledWarn } from '../logger.js';
+import { CLOCK_TOLERANCE_SECONDS } from './access-token.js';
 
 /**
  * Revocation state checked on every authenticated request: revoked access-token ids (`jti`, kept until
@@ -8,7 +9,10 @@ import { createThrottledWarn } from '../logger.js';
  * tell every API instance to drop its cached copy of that user.
  */
 export interface TokenDenyList {
-  /** Denies `jti` until `expiresAt` (unix seconds). A past expiry is a no-op. */
+  /**
+   * Denies `jti` until `expiresAt` (unix seconds) plus CLOCK_TOLERANCE_SECONDS, the leeway with which
+   * verification still accepts an expired token. A token already past that is a no-op.
+   */
   deny(jti: string, expiresAt: number): Promise<void>;
   /** True when `jti` is denied. */
   isDenied(jti: string): Promise<boolean>;
@@ -28,7 +32,8 @@ export interface RedisTokenDenyListOptions {
 }
 
 /**
- * Redis implementation, shared by every API instance: one key per jti with `EXAT` = token expiry, one
+ * Redis implementation, shared by every API instance: one key per jti with `EXAT` = token expiry + clock
+ * tolerance, one
  * key per changed user. When Redis does not answer, reads fail open (logged, throttled): access tokens
  * are short-lived and a Redis outage must not lock every user out; writes reject.
  */
@@ -42,8 +47,9 @@ export function createRedisTokenDenyList(options: RedisTokenDenyListOptions): To
     warn({ code: (err as { code?: string }).code ?? 'timeout' }, 'token deny-list unavailable: failing open');
   return {
     async deny(jti, expiresAt) {
-      if (expiresAt * 1000 <= Date.now()) return;
-      await client.set(denyKey(jti), '1', 'EXAT', expiresAt);
+      const until = expiresAt + CLOCK_TOLERANCE_SECONDS;
+      if (until * 1000 <= Date.now()) return;
+      await client.set(denyKey(jti), '1', 'EXAT', until);
     },
     async isDenied(jti) {
       try {
@@ -93,8 +99,9 @@ export function createMemoryTokenDenyList(options: { now?: () => number; sweepEv
   return {
     async deny(jti, expiresAt) {
       const t = now();
-      if (expiresAt * 1000 <= t) return;
-      denied.set(jti, expiresAt * 1000);
+      const until = (expiresAt + CLOCK_TOLERANCE_SECONDS) * 1000;
+      if (until <= t) return;
+      denied.set(jti, until);
       sweep(t);
     },
     async isDenied(jti) {

@@ -1,5 +1,5 @@
 import { bytesToVector } from '../../../shared/embeddings/index.js';
-import { ResourceGoneError } from '../errors.js';
+import { ResourceGoneError, TransientStageError } from '../errors.js';
 import type { PipelineDeps, StageRun } from '../pipeline-deps.js';
 import { parseLinks, urlMatchKey } from '../stored-links.js';
 import { buildEdges, type GraphNode } from './build-edges.js';
@@ -73,7 +73,11 @@ export async function runGraph(deps: PipelineDeps, run: StageRun): Promise<void>
       ),
     ]);
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2003') throw new ResourceGoneError(run.resourceId);
-    throw err;
+    if ((err as { code?: string }).code !== 'P2003') throw err;
+    // A foreign key failed: this resource or a neighbour was deleted meanwhile. Only the former ends
+    // the run; for the latter a retry recomputes the edges without the deleted neighbour.
+    const stillThere = await deps.db.resource.findUnique({ where: { id: self.id }, select: { id: true } });
+    if (!stillThere) throw new ResourceGoneError(run.resourceId);
+    throw new TransientStageError('A related resource was deleted while the graph was being built', { cause: err });
   }
 }

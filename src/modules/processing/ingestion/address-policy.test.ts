@@ -20,9 +20,28 @@ describe('isForbiddenAddress', () => {
     '::ffff:127.0.0.1',
     '::ffff:7f00:1',
     '64:ff9b::10.0.0.1',
+    '64:ff9b::7f00:1',
+    '64:ff9b::a9fe:a9fe',
+    '64:ff9b:0:0:0:0:a9fe:a9fe',
+    '::ffff:0:127.0.0.1',
+    '::ffff:0:a00:1',
+    '::127.0.0.1',
+    '::ffff:a9fe:a9fe',
+    '0:0:0:0:0:ffff:7f00:1',
+    '64:ff9b:1::8.8.8.8',
+    '2002:7f00:1::1',
+    '2002:808:808::1',
+    '2001:0:4136:e378::1',
     'not-an-ip',
   ])('refuses %s', (ip) => expect(isForbiddenAddress(ip)).toBe(true));
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('allows %s', (ip) =>
-    expect(isForbiddenAddress(ip)).toBe(false),
-  );
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '172.32.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '::ffff:0:8.8.8.8',
+    '2001:4860:4860::8888',
+  ])('allows %s', (ip) => expect(isForbiddenAddress(ip)).toBe(false));
 });

@@ -33,8 +33,23 @@ export function decodeCursor(cursor: string, field: ResourceOrderField, directio
   if (!Array.isArray(parsed) || parsed.length !== 5 || parsed[0] !== VERSION) throw badInput('after', 'Invalid cursor');
   const [, f, d, value, id] = parsed as [number, unknown, unknown, unknown, unknown];
   if (f !== field || d !== direction) throw badInput('after', 'Cursor was made for another order');
-  if (typeof id !== 'string' || !(value === null || typeof value === 'string' || typeof value === 'number')) {
-    throw badInput('after', 'Invalid cursor');
-  }
+  if (typeof id !== 'string' || !UUID.test(id) || !validValue(field, value)) throw badInput('after', 'Invalid cursor');
   return { field, direction, value, id };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a decoded sort key has the type its column holds (a crafted cursor must not reach the query). */
+function validValue(field: ResourceOrderField, value: unknown): value is string | number | null {
+  switch (field) {
+    case 'TITLE':
+      return value === null || typeof value === 'string';
+    case 'QUALITY':
+      return value === null || (typeof value === 'number' && Number.isFinite(value));
+    case 'CREATED_AT':
+    case 'UPDATED_AT':
+      return typeof value === 'number' && Number.isFinite(value) && !Number.isNaN(new Date(value).getTime());
+    default:
+      return false;
+  }
 }

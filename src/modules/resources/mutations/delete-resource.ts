@@ -1,5 +1,6 @@
 import type { Viewer } from '../../../shared/context.js';
 import { notFound } from '../../../shared/errors.js';
+import type { Logger } from '../../../shared/logger.js';
 import { ownerScope } from '../access/owner-scope.js';
 import type { ProgressSource, ResourcesDatabase } from '../resources.deps.js';
 
@@ -10,6 +11,8 @@ export interface DeleteResourceOptions {
   readonly id: string;
   /** Called with the owner id after the rows are gone (search caches drop that owner). */
   readonly onDeleted?: (ownerId: string) => void;
+  /** Warned when the progress record cannot be removed (it then expires by its TTL). */
+  readonly logger?: Pick<Logger, 'warn'>;
 }
 
 /**
@@ -31,7 +34,10 @@ export async function deleteResource(options: DeleteResourceOptions): Promise<tr
     db.prisma.resource.deleteMany({ where: { id } }),
   ]);
   if (deleted.count === 0) throw notFound();
-  await options.progress.clearProgress(id);
+  // The rows are gone, so the delete succeeded: a Redis outage here only leaves a record that expires by TTL.
+  await options.progress.clearProgress(id).catch((err: unknown) => {
+    options.logger?.warn({ err, resourceId: id }, 'could not clear the progress record of a deleted resource');
+  });
   options.onDeleted?.(existing.ownerId);
   return true;
 }
