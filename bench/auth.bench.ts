@@ -2,58 +2,16 @@
 // user lookup) against TEST_MODE without a token (no verification: the baseline), on one server, same run.
 // Embedded mode always; with Redis too when `redis-server` is on PATH (the deny-list then costs a round trip).
 import 'reflect-metadata';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printTable, runLoad, startChild, stats } from './lib.js';
+import { printTable, runLoad, startChild, stats, startBenchRedis } from './lib.js';
 
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'auth-server.ts');
 const body = JSON.stringify({ query: '{ me { id email tier } }' });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(): Promise<{ url: string; stop(): void } | null> {
-  if (spawnSync('redis-server', ['--version']).status !== 0) return null;
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'pharos-bench-redis-'));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((r) =>
-      net
-        .connect(port, '127.0.0.1')
-        .on('connect', function (this: net.Socket) {
-          this.destroy();
-          r(true);
-        })
-        .on('error', () => r(false)),
-    );
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () => {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function register(url: string): Promise<string> {
   const res = await fetch(url, {
@@ -69,7 +27,7 @@ async function register(url: string): Promise<string> {
   return json.data.register.accessToken;
 }
 
-const redis = await startRedis();
+const redis = await startBenchRedis();
 const modes: Array<{ name: string; env: Record<string, string> }> = [
   { name: 'embedded (SQLite, in-process deny-list)', env: {} },
 ];
@@ -147,7 +105,7 @@ for (const line of summary) console.log(line);
   const { createLogger } = await import('../src/shared/logger.js');
   const { openRedis } = await import('../src/shared/redis/index.js');
   const { createAuthModule } = await import('../src/modules/auth/index.js');
-  const redisMicro = await startRedis();
+  const redisMicro = await startBenchRedis();
   const micro: Record<string, string | number>[] = [];
   try {
     for (const withRedis of [false, true]) {

@@ -143,3 +143,53 @@ export async function startChild(script: string, env: Record<string, string> = {
       }),
   };
 }
+
+/** A free TCP port on loopback (closed again before returning). */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as import('node:net').AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a throwaway redis-server on a free loopback port without persistence, waiting until it accepts
+ * connections. Returns null when redis-server is not installed.
+ */
+export async function startBenchRedis(): Promise<{ url: string; stop(): void } | null> {
+  const { spawn, spawnSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const net = await import('node:net');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  if (spawnSync('redis-server', ['--version']).status !== 0) return null;
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'pharos-bench-redis-'));
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((r) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('connect', () => {
+        socket.destroy();
+        r(true);
+      });
+      socket.on('error', () => r(false));
+    });
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -3,10 +3,10 @@
 // port (as the postgres user when running as root) and removed by stop().
 import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from './lib.js';
 
 export interface BenchPostgres {
   /** URL of a fresh, empty database. */
@@ -20,19 +20,6 @@ function pgBinDir(): string | null {
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
   for (const v of versions) if (existsSync(path.join(root, v, 'bin', 'initdb'))) return path.join(root, v, 'bin');
   return null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 const isRoot = process.getuid?.() === 0;

@@ -4,10 +4,6 @@
 // (one Lua script round trip per request), and embedded (in-process counters).
 // Also the kernel alone: limiter.consume() latency against Redis and in memory.
 import 'reflect-metadata';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -19,51 +15,12 @@ import {
   windowLimits,
   type RateLimiter,
 } from '../src/shared/rate-limit/index.js';
-import { printTable, runLoad, startChild, stats, type ChildServer, type LoadResult } from './lib.js';
+import { printTable, runLoad, startChild, stats, type ChildServer, type LoadResult, startBenchRedis } from './lib.js';
 
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 6_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'rate-limit-server.ts');
 const body = JSON.stringify({ query: '{ me { id email tier } }' });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(): Promise<{ url: string; stop(): void } | null> {
-  if (spawnSync('redis-server', ['--version']).status !== 0) return null;
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'pharos-bench-redis-'));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((r) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.on('connect', () => {
-        socket.destroy();
-        r(true);
-      });
-      socket.on('error', () => r(false));
-    });
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () => {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function register(url: string): Promise<string> {
   const res = await fetch(url, {
@@ -96,7 +53,7 @@ async function kernelLatency(
   return { p50: s.p50, p99: s.p99, perSecond: n / ((performance.now() - started) / 1000) };
 }
 
-const redis = await startRedis();
+const redis = await startBenchRedis();
 const rows: Record<string, string | number>[] = [];
 const summary: string[] = [];
 const logger = createLogger({ level: 'silent' });

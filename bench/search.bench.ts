@@ -21,7 +21,7 @@ import {
   pingDatabase,
   type DatabaseHandle,
 } from '../src/shared/database/index.js';
-import type { RequestContext, Viewer } from '../src/shared/context.js';
+import { createRequestContext, type RequestContext, type Viewer } from '../src/shared/context.js';
 import { DEFAULT_EMBEDDING_MODEL, loadEmbeddingService } from '../src/shared/embeddings/index.js';
 import { createLogger } from '../src/shared/logger.js';
 import { createInProcessStatusTracking } from '../src/shared/status-tracker/index.js';
@@ -66,7 +66,7 @@ const PAGE = `query Page($orderBy: ResourceOrder, $after: String) {
 const PAGE_COUNT = PAGE.replace('pageInfo { endCursor }', 'pageInfo { endCursor } totalCount');
 
 function context(viewer: Viewer): RequestContext {
-  return {
+  return createRequestContext({
     requestId: 'bench',
     logger,
     transport: 'http',
@@ -74,10 +74,7 @@ function context(viewer: Viewer): RequestContext {
     userAgent: null,
     viewer,
     authError: null,
-    cost: 0,
-    responseHeaders: new Map(),
-    loaders: new Map(),
-  };
+  });
 }
 
 async function time(rounds: number, run: (i: number) => Promise<unknown>): Promise<ReturnType<typeof stats>> {

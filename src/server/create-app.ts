@@ -10,7 +10,7 @@ import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config/index.js';
-import type { RequestContext, Viewer } from '../shared/context.js';
+import { createRequestContext, type RequestContext, type Viewer } from '../shared/context.js';
 import type { AuthOutcome } from './auth-outcome.js';
 import { isAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -133,7 +133,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         const outcome = await options.authenticate(req.get('authorization'), {
           ip: req.ip ?? req.socket.remoteAddress,
         });
-        return {
+        return createRequestContext({
           requestId,
           logger: logger.child({ requestId }),
           transport: 'http',
@@ -141,10 +141,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
           userAgent: req.get('user-agent') ?? null,
           viewer: outcome.viewer,
           authError: outcome.authError,
-          cost: 0,
-          responseHeaders: new Map(),
-          loaders: new Map(),
-        } satisfies RequestContext;
+        });
       },
     }),
   );

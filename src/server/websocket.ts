@@ -11,7 +11,7 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
-import type { RequestContext, Viewer } from '../shared/context.js';
+import { createRequestContext, type RequestContext, type Viewer } from '../shared/context.js';
 import { isAppError, type AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { OperationGuard } from '../shared/operation-guard.js';
@@ -131,7 +131,7 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
         const operation = getOperationAST(document, payload.operationName ?? undefined);
         if (!operation) return [new GraphQLError('Operation not found', { extensions: { code: 'BAD_USER_INPUT' } })];
         const requestId = randomUUID();
-        const contextValue: RequestContext = {
+        const contextValue = createRequestContext({
           requestId,
           logger: options.logger.child({ requestId }),
           transport: 'ws',
@@ -139,10 +139,7 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
           userAgent: ctx.extra.request.headers['user-agent'] ?? null,
           viewer: state.viewer,
           authError: state.authError,
-          cost: 0,
-          responseHeaders: new Map(),
-          loaders: new Map(),
-        };
+        });
         const variables = payload.variables ?? {};
         try {
           for (const guard of options.guards)

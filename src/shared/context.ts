@@ -36,3 +36,14 @@ export function requireViewer(ctx: RequestContext): Viewer {
   if (!ctx.viewer) throw ctx.authError ?? new AppError('UNAUTHENTICATED', 'Authentication required');
   return ctx.viewer;
 }
+
+/** The fields of a RequestContext that describe the caller; the rest starts empty. */
+export type RequestContextInit = Pick<
+  RequestContext,
+  'requestId' | 'logger' | 'transport' | 'ip' | 'userAgent' | 'viewer' | 'authError'
+>;
+
+/** A fresh per-operation context: nothing charged yet, no response headers, no loaders. */
+export function createRequestContext(init: RequestContextInit): RequestContext {
+  return { ...init, cost: 0, responseHeaders: new Map(), loaders: new Map() };
+}

@@ -11,7 +11,7 @@ import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { applyMigrations, findProjectRoot, sqliteFilePath, type Database } from '../../src/shared/database/index.js';
 import { PrismaClient as PostgresClient } from '../../src/shared/database/generated/postgres/client.js';
 import { PrismaClient as SqliteClient } from '../../src/shared/database/generated/sqlite/client.js';
-import type { RequestContext, Viewer } from '../../src/shared/context.js';
+import { createRequestContext, type RequestContext, type Viewer } from '../../src/shared/context.js';
 import {
   DEFAULT_EMBEDDING_MODEL,
   loadEmbeddingService,
@@ -186,7 +186,7 @@ export function chunkText(text: string): string[] {
 }
 
 export function context(viewer: Viewer | null): RequestContext {
-  return {
+  return createRequestContext({
     requestId: randomUUID(),
     logger,
     transport: 'http',
@@ -194,10 +194,7 @@ export function context(viewer: Viewer | null): RequestContext {
     userAgent: null,
     viewer,
     authError: null,
-    cost: 0,
-    responseHeaders: new Map(),
-    loaders: new Map(),
-  };
+  });
 }
 
 const unavailableEmbeddings = {

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startExtraRedis, uniqueId } from '../../../test/support/services.js';
 import { createLogger } from '../logger.js';
 import { openRedis } from '../redis/index.js';
-import type { RequestContext } from '../context.js';
+import { createRequestContext, type RequestContext } from '../context.js';
 import { createRateLimiter, rateLimitHeaders } from './rate-limiter.js';
 import { createRedisSlidingWindowStore } from './redis-store.js';
 import { createSubscriptionCaps } from './subscription-caps.js';
@@ -108,18 +108,16 @@ describe('rateLimitHeaders', () => {
 });
 
 describe('subscription caps', () => {
-  const ctxFor = (userId: string, tier: 'FREE' | 'PREMIUM' | 'ADMIN' = 'FREE'): RequestContext => ({
-    requestId: uniqueId('op'),
-    logger: createLogger({ level: 'silent' }),
-    transport: 'ws',
-    ip: '127.0.0.1',
-    userAgent: null,
-    viewer: { userId, tier, tokenId: null, expiresAt: null },
-    authError: null,
-    cost: 0,
-    responseHeaders: new Map(),
-    loaders: new Map(),
-  });
+  const ctxFor = (userId: string, tier: 'FREE' | 'PREMIUM' | 'ADMIN' = 'FREE'): RequestContext =>
+    createRequestContext({
+      requestId: uniqueId('op'),
+      logger: createLogger({ level: 'silent' }),
+      transport: 'ws',
+      ip: '127.0.0.1',
+      userAgent: null,
+      viewer: { userId, tier, tokenId: null, expiresAt: null },
+      authError: null,
+    });
   const caps = { FREE: 2, PREMIUM: 3, ADMIN: null };
 
   it('caps per user and tier in process, and frees a slot on release', async () => {
