@@ -3,6 +3,8 @@
  * - src/config imports nothing of ours
  * - src/shared imports only src/config (and itself)
  * - src/modules/X imports only src/shared, src/config and src/modules/X
+ * - src/bootstrap (the start-up both roots share) imports neither root
+ * - the two roots (src/server, src/worker) never import each other
  * - no cycles anywhere
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -25,6 +27,24 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/modules/([^/]+)/' },
       to: { path: '^src/', pathNot: ['^src/shared/', '^src/config/', '^src/modules/$1/'] },
+    },
+    {
+      name: 'bootstrap-imports-no-root',
+      severity: 'error',
+      from: { path: '^src/bootstrap/' },
+      to: { path: '^src/(server|worker)/' },
+    },
+    {
+      name: 'api-root-does-not-import-worker-root',
+      severity: 'error',
+      from: { path: '^src/server/' },
+      to: { path: '^src/worker/' },
+    },
+    {
+      name: 'worker-root-does-not-import-api-root',
+      severity: 'error',
+      from: { path: '^src/worker/' },
+      to: { path: '^src/server/' },
     },
     {
       name: 'no-cycles',

@@ -12,9 +12,10 @@ import { createProgressPersistence } from '../src/modules/resources/progress/ind
 import { applyMigrations, createDatabase, pingDatabase } from '../src/shared/database/index.js';
 import { loadEmbeddingService } from '../src/shared/embeddings/index.js';
 import { createLogger } from '../src/shared/logger.js';
-import { createInProcessJobQueue } from '../src/shared/queue/index.js';
+import { createInProcessJobQueue, DEFAULT_RETRY_POLICY } from '../src/shared/queue/index.js';
 import { createInProcessStatusTracking, type StatusTracker } from '../src/shared/status-tracker/index.js';
-import { startWorker } from '../src/worker/start-worker.js';
+import { createLifetime, startProcessing } from '../src/bootstrap/index.js';
+import { createInitSteps } from '../src/bootstrap/init-steps.js';
 import { CELL_BIOLOGY, PHOTOSYNTHESIS, STOCK_MARKETS } from '../test/processing/fixtures.js';
 import { printTable, stats } from './lib.js';
 
@@ -93,12 +94,31 @@ try {
   const owner = await db.prisma.user.create({ data: { email: 'bench@example.test' } });
   const ids: string[] = [];
   for (const t of texts) ids.push((await db.prisma.resource.create({ data: { ownerId: owner.id, content: t } })).id);
-  const worker = await startWorker({ config, logger, db, tracker, queue, embeddings, recover: false });
+  // The worker's processing loop on this bench's own pieces (so the tracker can time each stage).
+  const lifetime = createLifetime(logger);
+  const worker = await startProcessing(
+    {
+      config,
+      logger,
+      mode: 'embedded',
+      role: 'worker',
+      db,
+      redis: null,
+      progress: { ...tracking, tracker: { ...tracking.tracker, ...tracker } },
+      queue,
+      embeddings,
+      retryPolicy: DEFAULT_RETRY_POLICY,
+      steps: createInitSteps(logger),
+      lifetime,
+    },
+    { recover: false },
+  );
   const t0 = performance.now();
   for (const id of ids) await queue.enqueueProcessResource({ resourceId: id });
   await all;
   const totalMs = performance.now() - t0;
   await worker.stop();
+  await lifetime.close();
   const failed = await db.prisma.resource.count({ where: { overallStatus: 'FAILED' } });
 
   printTable(`pipeline: ${COUNT} texts of ~5 KB, one worker (concurrency 2), SQLite, ${embeddings.modelId} 50k`, [

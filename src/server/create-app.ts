@@ -77,6 +77,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     schema: options.schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    // Our process shell owns SIGTERM/SIGINT; Apollo's own handler would call stop() a second time,
+    // and that second stop() never resolves (shutdown hung until the forced exit).
+    stopOnTerminationSignals: false,
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     formatError,
     logger: {

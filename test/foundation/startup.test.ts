@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestSqliteUrl, freePort } from '../support/services.js';
@@ -95,4 +96,72 @@ describe('API process', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('shutdown complete');
   }, 60_000);
+
+  it('reports a refused login (unknown role or wrong password) at once as an authentication failure, not "unreachable"', async () => {
+    const base = process.env.TEST_DATABASE_URL;
+    if (!base) throw new Error('TEST_DATABASE_URL is required (npm test starts PostgreSQL)');
+    const url = new URL(base);
+    url.username = 'no_such_role';
+    url.password = 'hunter2-secret';
+    const started = Date.now();
+    const r = await runMain({ DATABASE_URL: url.toString(), DB_CONNECT_TIMEOUT_MS: '20000' });
+    expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^API failed to start: Database refused the connection \(host=.* port=\d+ database=.*\): authentication failed/,
+      ),
+    ]);
+    expect(r.stdout).not.toContain('database unreachable, retrying');
+    expect(r.stdout + r.stderr).not.toContain('hunter2-secret');
+  }, 30_000);
+
+  it('names a busy port in one line before touching the database', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    const { url } = createTestSqliteUrl();
+    try {
+      const r = await runMain({ DATABASE_URL: url, PORT: String(port) });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        `API failed to start: port ${port} is already in use on 127.0.0.1 (set PORT to another one)`,
+      ]);
+      expect(existsSync(url.slice('file:'.length))).toBe(false);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 30_000);
+
+  it('retries an unreachable Redis with backoff, then exits 1 with one line', async () => {
+    const { url } = createTestSqliteUrl();
+    const redisPort = await freePort();
+    const r = await runMain({
+      DATABASE_URL: url,
+      PORT: String(await freePort()),
+      REDIS_URL: `redis://:hunter2-secret@127.0.0.1:${redisPort}`,
+      DB_CONNECT_TIMEOUT_MS: '1500',
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^API failed to start: Redis unreachable after \\d+ attempts \\(host=127.0.0.1 port=${redisPort}\\): .*ECONNREFUSED`,
+        ),
+      ),
+    ]);
+    expect(r.stdout).toContain('redis unreachable, retrying');
+    expect(r.stdout + r.stderr).not.toContain('hunter2-secret');
+  }, 30_000);
+
+  it('prints the unreachable-database line once (stderr), not also as a log line', async () => {
+    const port = await freePort();
+    const r = await runMain({
+      DATABASE_URL: `postgresql://pharos@127.0.0.1:${port}/knowledge`,
+      DB_CONNECT_TIMEOUT_MS: '500',
+    });
+    expect(r.code).toBe(1);
+    expect((r.stdout + r.stderr).match(/Database unreachable after/g)).toHaveLength(1);
+  }, 30_000);
 });

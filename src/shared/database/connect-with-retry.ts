@@ -9,6 +9,17 @@ export class DatabaseUnreachableError extends Error {
   }
 }
 
+/**
+ * Thrown by `connectWithRetry` at once (no retries) when the server answered but refused us: wrong
+ * password, unknown database or role, no permission. Waiting does not fix these. `message` is one safe line.
+ */
+export class DatabaseRefusedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseRefusedError';
+  }
+}
+
 export interface ConnectWithRetryOptions {
   readonly url: string;
   /** Total time to keep retrying, in ms (DB_CONNECT_TIMEOUT_MS, about 15 s). */
@@ -35,13 +46,16 @@ export async function connectWithRetry(handle: DatabaseHandle, options: ConnectW
       return;
     } catch (err) {
       const cause = safeCause(err);
+      const d = describeDatabaseUrl(options.url);
+      const where =
+        d.provider === 'postgresql'
+          ? `host=${d.host} port=${d.port} database=${d.database}`
+          : `sqlite file=${d.database}`;
+      const refusal = refusalOf(err);
+      if (refusal)
+        throw new DatabaseRefusedError(`Database refused the connection (${where}): ${refusal}`, { cause: err });
       const remaining = deadline - now();
       if (remaining <= 0) {
-        const d = describeDatabaseUrl(options.url);
-        const where =
-          d.provider === 'postgresql'
-            ? `host=${d.host} port=${d.port} database=${d.database}`
-            : `sqlite file=${d.database}`;
         throw new DatabaseUnreachableError(`Database unreachable after ${attempt} attempts (${where}): ${cause}`, {
           cause: err,
         });
@@ -72,4 +86,27 @@ function safeCause(err: unknown): string {
   const line = (quoted ?? raw.split('\n').find((l) => l.trim() !== '') ?? 'unknown error').trim();
   const msg = line.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s]+/gi, '<url>').slice(0, 200);
   return kind && !msg.includes(kind) ? `${kind}: ${msg}` : msg;
+}
+
+const REFUSALS: ReadonlyArray<{ kinds: readonly string[]; codes: readonly string[]; say: string }> = [
+  {
+    kinds: ['AuthenticationFailed'],
+    codes: ['28P01', '28000', 'P1000'],
+    say: 'authentication failed (check the user and password)',
+  },
+  { kinds: ['DatabaseDoesNotExist'], codes: ['3D000', 'P1003'], say: 'the database does not exist' },
+  { kinds: ['DatabaseAccessDenied'], codes: ['42501', 'P1010'], say: 'access denied for this user' },
+];
+
+/** What a refusal that retrying cannot fix says, or undefined for errors worth retrying. */
+function refusalOf(err: unknown): string | undefined {
+  const e = err as {
+    code?: unknown;
+    meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } };
+  };
+  const cause =
+    e?.meta?.driverAdapterError?.cause ?? (err as { cause?: { kind?: unknown; originalCode?: unknown } })?.cause;
+  const kind = typeof cause?.kind === 'string' ? cause.kind : undefined;
+  const codes = [e?.code, cause?.originalCode].filter((c): c is string => typeof c === 'string');
+  return REFUSALS.find((r) => (kind && r.kinds.includes(kind)) || codes.some((c) => r.codes.includes(c)))?.say;
 }

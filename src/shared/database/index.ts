@@ -1,6 +1,7 @@
 export { createDatabase, pingDatabase, sqliteFilePath } from './create-database.js';
 export type { Database, DatabaseHandle, CreateDatabaseOptions } from './create-database.js';
-export { connectWithRetry, DatabaseUnreachableError } from './connect-with-retry.js';
+export { connectWithRetry, DatabaseRefusedError, DatabaseUnreachableError } from './connect-with-retry.js';
+export { DatabaseBusyError } from './database-busy-error.js';
 export type { ConnectWithRetryOptions } from './connect-with-retry.js';
 export { applyMigrations, getMigrationStatus, defaultMigrationPaths, MigrationError } from './migrate.js';
 export type { ApplyMigrationsOptions, MigrationOptions, MigrationStatus } from './migrate.js';

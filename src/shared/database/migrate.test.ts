@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type DatabaseHandle } from './create-database.js';
@@ -19,6 +20,20 @@ function migrationsFolder(provider: 'postgresql' | 'sqlite', scripts: Record<str
   for (const [name, sql] of Object.entries(scripts)) {
     mkdirSync(path.join(dir, name));
     writeFileSync(path.join(dir, name, 'migration.sql'), sql);
+  }
+  return dir;
+}
+
+/** A copy of `base` plus extra migrations (pending ones for a database migrated from `base`). */
+function migrationsFolderWith(
+  provider: 'postgresql' | 'sqlite',
+  base: string,
+  scripts: Record<string, string>,
+): string {
+  const dir = migrationsFolder(provider, scripts);
+  for (const e of readdirSync(base, { withFileTypes: true }).filter((x) => x.isDirectory())) {
+    mkdirSync(path.join(dir, e.name));
+    writeFileSync(path.join(dir, e.name, 'migration.sql'), readFileSync(path.join(base, e.name, 'migration.sql')));
   }
   return dir;
 }
@@ -137,6 +152,23 @@ function migrationSuite(provider: 'postgresql' | 'sqlite', newDatabase: () => Pr
     expect(again.code).toBe('P3009');
   });
 
+  it('applies pending migrations beside an open, used connection (a running server: `db:migrate`)', async () => {
+    const url = await newDatabase();
+    await applyMigrations({ url, migrationsDir, schemaPath });
+    const app = createDatabase({ url });
+    try {
+      await app.prisma.user.count();
+      expect(await applyMigrations({ url, migrationsDir, schemaPath })).toEqual({ applied: [] });
+      const extra = migrationsFolderWith(provider, migrationsDir, {
+        '29990101000000_extra': 'CREATE TABLE "Extra" ("id" TEXT PRIMARY KEY);',
+      });
+      expect(await applyMigrations({ url, migrationsDir: extra })).toEqual({ applied: ['29990101000000_extra'] });
+      expect(await app.prisma.user.count()).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('refuses a migrations folder made for the other provider', async () => {
     const other = migrationsFolder(provider === 'sqlite' ? 'postgresql' : 'sqlite', {
       '20000101000000_x': 'SELECT 1;',
@@ -184,10 +216,28 @@ describe('the migrations folders', () => {
 });
 
 describe('applyMigrations on SQLite', () => {
-  migrationSuite(
-    'sqlite',
-    async () => `file:${path.join(scratch, `sqlite-${randomBytes(4).toString('hex')}`, 'pharos.db')}`,
-  );
+  const newSqlite = async () => `file:${path.join(scratch, `sqlite-${randomBytes(4).toString('hex')}`, 'pharos.db')}`;
+  migrationSuite('sqlite', newSqlite);
+
+  it('says "database file is in use by another process" in one line when a writer holds the file', async () => {
+    const { migrationsDir } = defaultMigrationPaths('sqlite');
+    const url = await newSqlite();
+    await applyMigrations({ url });
+    const file = url.slice('file:'.length);
+    const writer = new Sqlite(file);
+    writer.exec('BEGIN EXCLUSIVE');
+    try {
+      const extra = migrationsFolderWith('sqlite', migrationsDir, {
+        '29990101000000_extra': 'CREATE TABLE "Extra" ("id" TEXT PRIMARY KEY);',
+      });
+      const err = await expectMigrationError(applyMigrations({ url, migrationsDir: extra }));
+      expect(err.message).toBe(`database file is in use by another process: ${file}`);
+      expect(err.code).toBe('SQLITE_BUSY');
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+  }, 30_000);
 });
 
 const baseUrl = process.env.TEST_DATABASE_URL;

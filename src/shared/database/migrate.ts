@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { detectProvider, type DatabaseProvider } from '../../config/index.js';
 import { sqliteFilePath } from './create-database.js';
+import { DatabaseBusyError } from './database-busy-error.js';
 import { lockfileProvider, readMigrationsDirectory } from './migrations-directory.js';
 import { findProjectRoot } from './project-root.js';
 import { openSchemaEngine, type MigrationList, type SchemaEngineHandle } from './schema-engine.js';
@@ -158,7 +159,9 @@ async function withEngine<T>(
     engine = await openSchemaEngine({ url, datamodel });
     return await run(engine);
   } catch (err) {
-    throw err instanceof MigrationError ? err : toMigrationError(err);
+    if (err instanceof MigrationError) throw err;
+    if (err instanceof DatabaseBusyError) throw new MigrationError(err.message, { code: 'SQLITE_BUSY', cause: err });
+    throw toMigrationError(err);
   } finally {
     await engine?.close();
   }

@@ -10,6 +10,7 @@ import {
 import pg from 'pg';
 import { detectProvider, type DatabaseProvider } from '../../config/index.js';
 import { sqliteFilePath } from './create-database.js';
+import { DatabaseBusyError } from './database-busy-error.js';
 
 /** The adapter side of a schema engine: what to hand `SchemaEngine.new`, and how to clean up after it. */
 export interface EngineAdapter {
@@ -33,15 +34,20 @@ export function createEngineAdapter(url: string): EngineAdapter {
       : undefined;
   pool?.on('error', () => undefined);
   if (pool) readCharColumnsAsText(pool);
+  const busy = { seen: false };
   const tracked = trackAdapters(
     pool ? new PrismaPg(pool) : new PrismaBetterSqlite3({ url: sqliteFilePath(url), timeout: 10_000 }),
     provider,
+    busy,
   );
   const factory = bindMigrationAwareSqlAdapterFactory(tracked);
   let released = false;
   return {
     factory,
-    explain: (err) => explainAdapterError(err, factory.errorRegistry),
+    explain: (err) => {
+      if (busy.seen) throw new DatabaseBusyError(sqliteFilePath(url), { cause: err });
+      return explainAdapterError(err, factory.errorRegistry);
+    },
     async release() {
       if (released) return;
       released = true;
@@ -103,8 +109,22 @@ function readCharColumnsAsText(pool: pg.Pool): void {
 function trackAdapters(
   base: SqlMigrationAwareDriverAdapterFactory,
   provider: DatabaseProvider,
+  busy: { seen: boolean },
 ): SqlMigrationAwareDriverAdapterFactory & { disposeAll(): Promise<void> } {
   const open = new Set<SqlDriverAdapter>();
+  // adapter-better-sqlite3 reports SQLITE_BUSY as kind "SocketTimeout", which the pinned engine cannot
+  // deserialise ("unknown variant `SocketTimeout`"); we remember it and `explain` says it plainly.
+  const onBusy = (err: unknown): never => {
+    if ((err as { cause?: { kind?: unknown } } | null)?.cause?.kind === 'SocketTimeout') busy.seen = true;
+    throw err;
+  };
+  // Prisma's SQLite engine switches its connection to locking_mode=EXCLUSIVE, which waits for every
+  // other connection (a running server's) to close: `db:migrate` beside a server could never succeed.
+  // Normal locking keeps each statement atomic, and our lock file serialises migrators.
+  const sqliteQuery = <Q extends { sql: string }>(query: Q): Q =>
+    provider === 'sqlite' && /^\s*PRAGMA\s+(main\.)?locking_mode\s*=\s*EXCLUSIVE\s*;?\s*$/i.test(query.sql)
+      ? { ...query, sql: 'PRAGMA main.locking_mode=NORMAL' }
+      : query;
   const track = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
     let disposed = false;
     const dispose = async () => {
@@ -116,14 +136,14 @@ function trackAdapters(
     const executeScript =
       provider === 'postgresql'
         ? (script: string) => adapter.executeRaw({ sql: script, args: [], argTypes: [] }).then(() => undefined)
-        : (script: string) => adapter.executeScript(script);
+        : (script: string) => adapter.executeScript(script).catch(onBusy);
     // Plain delegation, not a prototype trick: the adapters keep state in #private fields.
     const wrapped: SqlDriverAdapter = {
       provider: adapter.provider,
       adapterName: adapter.adapterName,
-      queryRaw: (query) => adapter.queryRaw(query),
-      executeRaw: (query) => adapter.executeRaw(query),
-      startTransaction: (isolationLevel) => adapter.startTransaction(isolationLevel),
+      queryRaw: (query) => adapter.queryRaw(sqliteQuery(query)).catch(onBusy),
+      executeRaw: (query) => adapter.executeRaw(sqliteQuery(query)).catch(onBusy),
+      startTransaction: (isolationLevel) => adapter.startTransaction(isolationLevel).catch(onBusy),
       ...(adapter.getConnectionInfo ? { getConnectionInfo: () => adapter.getConnectionInfo!() } : {}),
       executeScript,
       dispose,

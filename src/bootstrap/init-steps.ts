@@ -30,3 +30,6 @@ export function createInitSteps(logger: Logger, startedAt = Date.now()) {
     },
   };
 }
+
+/** The step logger of one process start (see createInitSteps). */
+export type InitSteps = ReturnType<typeof createInitSteps>;
