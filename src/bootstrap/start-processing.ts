@@ -1,13 +1,14 @@
 import {
   createCategoryIndex,
+  createReconciler,
   createUrlFetcher,
   DEFAULT_PIPELINE_SETTINGS,
   runPipeline,
   type PipelineSettings,
 } from '../modules/processing/index.js';
 import type { Logger } from '../shared/logger.js';
+import { createInProcessClusterLock, createRedisClusterLock } from '../shared/queue/index.js';
 import type { Platform } from './bootstrap.js';
-import { recoverUnfinished } from './recover-unfinished.js';
 
 export interface StartProcessingOptions {
   readonly settings?: PipelineSettings;
@@ -49,7 +50,10 @@ export async function startProcessing(platform: Platform, options: StartProcessi
     fetcher,
     categories,
     logger,
-    settings: options.settings ?? DEFAULT_PIPELINE_SETTINGS,
+    settings: options.settings ?? {
+      ...DEFAULT_PIPELINE_SETTINGS,
+      transientRetryWindowMs: config.worker.transientRetryWindowMs,
+    },
   };
   const consumer = queue.processJobs(
     async (job, context) => {
@@ -57,14 +61,6 @@ export async function startProcessing(platform: Platform, options: StartProcessi
     },
     { concurrency: config.worker.concurrency },
   );
-  if (options.recover ?? true) {
-    const requeued = await recoverUnfinished(db.prisma, queue).catch((err: unknown) => {
-      logger.warn({ err }, 'could not re-queue unfinished resources');
-      return 0;
-    });
-    if (requeued > 0) logger.info({ requeued }, 're-queued unfinished resources');
-  }
-
   let stopping: Promise<{ drained: boolean }> | null = null;
   const stop = () => {
     stopping ??= (async () => {
@@ -81,6 +77,27 @@ export async function startProcessing(platform: Platform, options: StartProcessi
     return stopping;
   };
   lifetime.defer('processing', async () => void (await stop()));
+  // Every RECONCILE_INTERVAL_MS one worker of the cluster (a Redis lease) re-queues resources whose row
+  // says unfinished but whose job is gone, and resets progress of jobs no worker holds. Stops first.
+  const reconciler = createReconciler({
+    db: db.prisma,
+    queue,
+    tracker: platform.progress.tracker,
+    lock: platform.redis
+      ? createRedisClusterLock({ redis: platform.redis.client, key: `${config.redis.keyPrefix}lock:reconciler` })
+      : createInProcessClusterLock(),
+    intervalMs: config.worker.reconcileIntervalMs,
+    logger,
+  });
+  lifetime.defer('reconciler', () => reconciler.stop());
+  // At start too: in-process jobs die with their process, and Redis may have lost its data meanwhile.
+  if (options.recover ?? true) {
+    const requeued = await reconciler.runOnce().catch((err: unknown) => {
+      logger.warn({ err }, 'could not re-queue unfinished resources');
+      return 0;
+    });
+    if (requeued > 0) logger.info({ requeued }, 're-queued unfinished resources');
+  }
   const startupMs = steps.ready({
     concurrency: config.worker.concurrency,
     model: embeddings.modelId,

@@ -75,6 +75,10 @@ export interface Config {
     readonly concurrency: number;
     readonly shutdownTimeoutMs: number;
     readonly stallIntervalMs: number;
+    /** RECONCILE_INTERVAL_MS. */
+    readonly reconcileIntervalMs: number;
+    /** WORKER_TRANSIENT_RETRY_WINDOW_MS. */
+    readonly transientRetryWindowMs: number;
   };
   readonly allowPrivateUrls: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -258,6 +262,8 @@ export function loadConfig(
       concurrency: get<number>('WORKER_CONCURRENCY'),
       shutdownTimeoutMs: get<number>('WORKER_SHUTDOWN_TIMEOUT_MS'),
       stallIntervalMs: get<number>('WORKER_STALL_INTERVAL_MS'),
+      reconcileIntervalMs: get<number>('RECONCILE_INTERVAL_MS'),
+      transientRetryWindowMs: get<number>('WORKER_TRANSIENT_RETRY_WINDOW_MS'),
     },
     allowPrivateUrls: get<boolean>('ALLOW_PRIVATE_URLS'),
     logLevel: get<Config['logLevel']>('LOG_LEVEL'),

@@ -381,6 +381,22 @@ export const VARIABLES: readonly VariableSpec[] = [
     schema: int(100, 3_600_000),
   }),
   v({
+    name: 'RECONCILE_INTERVAL_MS',
+    type: 'integer ms',
+    default: '30000',
+    description:
+      'How often one worker of the cluster re-queues unfinished resources whose job is gone, shows stages a crashed worker left PROCESSING as PENDING, and copies live progress onto rows that fell behind it.',
+    schema: int(100, 86_400_000),
+  }),
+  v({
+    name: 'WORKER_TRANSIENT_RETRY_WINDOW_MS',
+    type: 'integer ms',
+    default: '60000',
+    description:
+      'How long a stage failing because the database is unavailable (restart, outage) is retried in place before it counts as a failed attempt; 0 disables it.',
+    schema: int(0, 3_600_000),
+  }),
+  v({
     name: 'ALLOW_PRIVATE_URLS',
     type: 'boolean',
     default: 'false',

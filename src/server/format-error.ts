@@ -1,6 +1,13 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ERROR_CODES, isAppError, type ErrorCode } from '../shared/errors.js';
+import { isDatabaseUnavailable } from '../shared/database/database-errors.js';
+import {
+  ERROR_CODES,
+  SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+  isAppError,
+  type AppError,
+  type ErrorCode,
+} from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 
 // Apollo's own codes for requests that never reached a resolver: their messages are safe to show.
@@ -16,7 +23,9 @@ const APOLLO_REQUEST_ERRORS = new Set([
 
 /**
  * The single place errors become client-visible: AppErrors keep their code, message and safe extensions;
- * Apollo request errors become BAD_USER_INPUT; anything else is logged and masked as INTERNAL_SERVER_ERROR.
+ * Apollo request errors become BAD_USER_INPUT; a database outage (see isDatabaseUnavailable) becomes
+ * SERVICE_UNAVAILABLE with `retryAfter`; anything else is logged and masked as INTERNAL_SERVER_ERROR.
+ * Used for HTTP and WebSocket alike; guard-plugin.ts maps the code onto the HTTP status.
  */
 export function createFormatError(options: { logger: Logger; exposeDetails: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -25,8 +34,23 @@ export function createFormatError(options: { logger: Logger; exposeDetails: bool
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
     };
-    if (isAppError(original)) {
-      return { ...base, message: original.message, extensions: { ...original.extensions, code: original.code } };
+    const appError = findAppError(original);
+    if (appError) {
+      return { ...base, message: appError.message, extensions: { ...appError.extensions, code: appError.code } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      options.logger.warn(
+        { err: errorSummary(original), path: formatted.path },
+        'database unavailable: answered SERVICE_UNAVAILABLE',
+      );
+      return {
+        ...base,
+        message: 'The database is temporarily unavailable; please retry shortly',
+        extensions: {
+          code: 'SERVICE_UNAVAILABLE' satisfies ErrorCode,
+          retryAfter: SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+        },
+      };
     }
     const code = formatted.extensions?.code;
     if (
@@ -49,5 +73,24 @@ export function createFormatError(options: { logger: Logger; exposeDetails: bool
           : 'Internal server error',
       extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies ErrorCode },
     };
+  };
+}
+
+/** The AppError `error` is or wraps (a GraphQLError's `originalError`, e.g. thrown by a guard or a context step). */
+function findAppError(error: unknown): AppError | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    if (isAppError(current)) return current;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return null;
+}
+
+/** Name and code only: driver messages and fields can carry SQL, parameters or connection strings. */
+function errorSummary(err: unknown): { name?: string; code?: string } {
+  const e = err as { name?: unknown; code?: unknown };
+  return {
+    ...(typeof e?.name === 'string' ? { name: e.name } : {}),
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
   };
 }

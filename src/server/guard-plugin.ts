@@ -1,13 +1,15 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { RequestContext } from '../shared/context.js';
-import { HTTP_STATUS, isAppError, type ErrorCode } from '../shared/errors.js';
+import { HTTP_STATUS, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS, isAppError, type ErrorCode } from '../shared/errors.js';
 import type { OperationGuard } from '../shared/operation-guard.js';
 
 /**
  * Runs the operation guards after parse/validate and before execution, and maps the outcome onto HTTP:
  * status from the first error's code when no data was produced, `WWW-Authenticate` on 401,
- * `Retry-After` on 429, and any headers guards added (rate-limit headers).
+ * `Retry-After` on 429, and any headers guards added (rate-limit headers). Any SERVICE_UNAVAILABLE error
+ * (a dependency is down) makes the response 503 with `Retry-After`, even beside partial data: clients,
+ * proxies and monitors must see an outage the same way whichever field hit it.
  */
 export function guardPlugin(guards: readonly OperationGuard[]): ApolloServerPlugin<RequestContext> {
   return {
@@ -47,6 +49,15 @@ function applyHttp(rc: GraphQLRequestContextWillSendResponse<RequestContext>): v
   for (const [k, v] of rc.contextValue.responseHeaders) headers.set(k, v);
   if (rc.response.body.kind !== 'single') return;
   const result = rc.response.body.singleResult;
+  const unavailable = result.errors?.find((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
+  if (unavailable) {
+    rc.response.http.status = HTTP_STATUS.SERVICE_UNAVAILABLE;
+    headers.set(
+      'Retry-After',
+      retryAfterHeader(unavailable.extensions?.retryAfter, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS),
+    );
+    return;
+  }
   const first = result.errors?.[0];
   const code = first?.extensions?.code as ErrorCode | undefined;
   if (!first || !code || result.data != null) return;
@@ -54,8 +65,11 @@ function applyHttp(rc: GraphQLRequestContextWillSendResponse<RequestContext>): v
   if (!status || code === 'INTERNAL_SERVER_ERROR') return;
   rc.response.http.status = status;
   if (code === 'UNAUTHENTICATED' || code === 'REFRESH_TOKEN_REUSED') headers.set('WWW-Authenticate', 'Bearer');
-  if (code === 'RATE_LIMITED') {
-    const retryAfter = Number(first.extensions?.retryAfter);
-    headers.set('Retry-After', String(Number.isFinite(retryAfter) && retryAfter >= 1 ? Math.ceil(retryAfter) : 1));
-  }
+  if (code === 'RATE_LIMITED') headers.set('Retry-After', retryAfterHeader(first.extensions?.retryAfter, 1));
+}
+
+/** Whole seconds, at least 1; `fallback` when `value` is not a usable number. */
+function retryAfterHeader(value: unknown, fallback: number): string {
+  const seconds = Number(value);
+  return String(Number.isFinite(seconds) && seconds >= 1 ? Math.ceil(seconds) : fallback);
 }

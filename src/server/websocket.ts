@@ -19,6 +19,8 @@ import type { AuthOutcome } from './auth-outcome.js';
 
 /** Close code for a missing, invalid or expired token (mirrors HTTP 401). */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
+/** Close code when the token cannot be checked right now (database down; mirrors HTTP 503). */
+export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
 /** Most lexical tokens a GraphQL document may have (HTTP and WebSocket alike); larger ones are BAD_USER_INPUT. */
 export const MAX_QUERY_TOKENS = 20_000;
 
@@ -73,6 +75,11 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const authorization = typeof raw === 'string' ? raw : undefined;
         const outcome = await options.authenticate(authorization, { ip: ctx.extra.request.socket.remoteAddress });
+        if (!outcome.viewer && outcome.authError?.code === 'SERVICE_UNAVAILABLE') {
+          // Not the token's fault: 1013 "Try Again Later" (RFC 6455 registry) is retried by graphql-ws clients.
+          ctx.extra.socket.close(WS_CLOSE_TRY_AGAIN_LATER, 'Service unavailable');
+          return false;
+        }
         if (!outcome.viewer) {
           options.logger.info(
             { reason: outcome.authError?.code ?? 'missing', ip: ctx.extra.request.socket.remoteAddress },
@@ -106,6 +113,13 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
         const state = stateOf(ctx.extra);
         if (options.revalidate && state.viewer) {
           const outcome = await options.revalidate(state.viewer);
+          if (!outcome.viewer && outcome.authError?.code === 'SERVICE_UNAVAILABLE')
+            return [
+              new GraphQLError(outcome.authError.message, {
+                originalError: outcome.authError,
+                extensions: { ...outcome.authError.extensions, code: outcome.authError.code },
+              }),
+            ];
           if (!outcome.viewer) {
             options.logger.info(
               { reason: outcome.authError?.code ?? 'revoked', ip: ctx.extra.request.socket.remoteAddress },

@@ -10,6 +10,8 @@ export interface Viewer {
   readonly tokenId: string | null;
   /** Access-token expiry in unix seconds; null in TEST_MODE without a token. */
   readonly expiresAt: number | null;
+  /** The token's session (refresh-token family, `sid`); logout revokes it. Absent in TEST_MODE without a token. */
+  readonly sessionId?: string | null;
 }
 
 /** The per-operation GraphQL context, on HTTP and WebSocket alike. */

@@ -76,3 +76,19 @@ export const badInput = (field: string, message: string): AppError =>
   new AppError('BAD_USER_INPUT', message, { extensions: { field } });
 export const unauthenticated = (message = 'Authentication required'): AppError =>
   new AppError('UNAUTHENTICATED', message);
+
+/** Seconds a client is told to wait (`Retry-After`, `extensions.retryAfter`) when a dependency is down. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * SERVICE_UNAVAILABLE for a dependency that is down (database, queue, Redis), with `extensions.retryAfter`
+ * (seconds) that the HTTP mapping also sends as `Retry-After`. `internal` stays in logs.
+ */
+export const serviceUnavailable = (
+  message = 'The service is temporarily unavailable; please retry shortly',
+  options: { internal?: unknown; retryAfterSeconds?: number } = {},
+): AppError =>
+  new AppError('SERVICE_UNAVAILABLE', message, {
+    extensions: { retryAfter: options.retryAfterSeconds ?? SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS },
+    internal: options.internal,
+  });

@@ -11,6 +11,8 @@ interface Ctx {
   api: TestApi;
   user: TestUser;
   secret: Uint8Array;
+  /** The user's session (refresh-token family), as carried in its genuine access token's `sid`. */
+  sid: string;
 }
 
 type Claims = Record<string, unknown>;
@@ -19,6 +21,7 @@ const baseClaims = (c: Ctx): Claims => ({
   tier: 'FREE',
   type: 'access',
   jti: randomUUID(),
+  sid: c.sid,
   iat: now(),
   exp: now() + 600,
   iss: 'pharos',
@@ -77,9 +80,16 @@ const ATTACKS: Array<{ name: string; reason: string; token: (c: Ctx) => Promise<
     reason: 'bad_type',
     token: (c) => withClaims(c, { type: 'refresh' }),
   },
-  { name: 'token of an unknown user', reason: 'unknown_user', token: (c) => withClaims(c, { sub: randomUUID() }) },
+  { name: 'missing sid (session)', reason: 'bad_claims', token: (c) => withClaims(c, { sid: undefined }) },
+  // Its session is not one of this user's: an unknown user's token has no live session.
+  { name: 'token of an unknown user', reason: 'revoked', token: (c) => withClaims(c, { sub: randomUUID() }) },
   {
-    name: 'access token on the deny-list after logout',
+    name: 'token of a session that never existed',
+    reason: 'revoked',
+    token: (c) => withClaims(c, { sid: randomUUID() }),
+  },
+  {
+    name: 'access token of a session ended by logout',
     reason: 'revoked',
     token: async (c) => {
       const u = await createTestUser(c.api);
@@ -109,6 +119,7 @@ describe.each([
     c.api = await startTestApi({ provider, redis });
     c.user = await createTestUser(c.api);
     c.secret = new TextEncoder().encode(c.api.config.auth.jwtSecret.reveal());
+    c.sid = (JSON.parse(Buffer.from(c.user.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
   });
 
   it('accepts the genuine token, and one expired less than 5 s ago (clock tolerance)', async () => {

@@ -2,7 +2,12 @@ import type { Tier } from '../../config/index.js';
 import type { Database } from '../../shared/database/index.js';
 import type { Logger } from '../../shared/logger.js';
 import type { OAuthProviderClient, OAuthStateStore } from '../../shared/oauth2/index.js';
-import type { AccessTokenCodec, LoginThrottle, PasswordHasher, TokenDenyList } from '../../shared/security/index.js';
+import type {
+  AccessTokenCodec,
+  LoginThrottle,
+  PasswordHasher,
+  SessionStateCache,
+} from '../../shared/security/index.js';
 import type { OAuthProviderName } from './oauth.types.js';
 import type { UserStateCache } from './user-state-cache.js';
 
@@ -12,7 +17,10 @@ export interface AuthDeps {
   readonly logger: Logger;
   readonly hasher: PasswordHasher;
   readonly accessTokens: AccessTokenCodec;
-  readonly denyList: TokenDenyList;
+  /** Cache of session revocations (the database is the source of truth) and user-changed markers. */
+  readonly sessionCache: SessionStateCache;
+  /** How long a session found live in the database is cached (AUTH_USER_CACHE_SECONDS; 0: no caching). */
+  readonly sessionCacheSeconds: number;
   /** Cached active flag and tier per user for token checks. */
   readonly userStates: UserStateCache;
   readonly loginThrottle: LoginThrottle;

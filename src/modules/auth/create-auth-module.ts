@@ -12,9 +12,9 @@ import type { Redis } from '../../shared/redis/index.js';
 import {
   createAccessTokenCodec,
   createLoginThrottle,
-  createMemoryTokenDenyList,
+  createMemorySessionStateCache,
   createPasswordHasher,
-  createRedisTokenDenyList,
+  createRedisSessionStateCache,
   type ARGON2_PARAMS,
 } from '../../shared/security/index.js';
 import type { AuthDeps } from './auth-deps.js';
@@ -39,7 +39,7 @@ export interface CreateAuthModuleOptions {
   readonly config: Config;
   readonly logger: Logger;
   readonly prisma: Database;
-  /** Shared Redis (deny-list, OAuth states, login counters); null in embedded mode (in-process). */
+  /** Shared Redis (session cache, OAuth states, login counters); null in embedded mode (in-process). */
   readonly redis: Redis | null;
   /** Clock in ms (tests). */
   readonly now?: () => number;
@@ -54,7 +54,7 @@ export interface AuthModule {
   readonly resolvers: ReadonlyMap<NewableFunction, object>;
   readonly publicFields: readonly string[];
   readonly authenticate: Authenticate;
-  /** Re-checks an earlier viewer (open WebSockets): deny-listed jti, deactivated user, current tier. */
+  /** Re-checks an earlier viewer (open WebSockets): ended session, deactivated user, current tier. */
   readonly revalidate: (viewer: Viewer) => Promise<AuthenticateResult>;
   /** Deactivates or reactivates a user; applies at once on every instance (admin tooling, tests). */
   setUserActive(userId: string, active: boolean): Promise<void>;
@@ -63,7 +63,7 @@ export interface AuthModule {
 }
 
 /**
- * Wires the auth slice: password hasher, access-token codec, deny-list, login throttle, OAuth state store
+ * Wires the auth slice: password hasher, access-token codec, session cache, login throttle, OAuth state store
  * (Redis or in-process) and provider clients.
  * @throws TypeError when more than one generic OIDC provider is configured (the enum has one OIDC slot).
  */
@@ -71,9 +71,9 @@ export async function createAuthModule(options: CreateAuthModuleOptions): Promis
   const { config, logger, redis } = options;
   const keyPrefix = config.redis.keyPrefix;
   const now = options.now ?? Date.now;
-  const denyList = redis
-    ? createRedisTokenDenyList({ client: redis, keyPrefix, logger })
-    : createMemoryTokenDenyList({ now });
+  const sessionCache = redis
+    ? createRedisSessionStateCache({ client: redis, keyPrefix, logger })
+    : createMemorySessionStateCache({ now });
   const deps: AuthDeps = {
     prisma: options.prisma,
     logger: logger.child({ module: 'auth' }),
@@ -86,9 +86,10 @@ export async function createAuthModule(options: CreateAuthModuleOptions): Promis
       ttlSeconds: config.auth.accessTokenExpireMinutes * 60,
       ...(options.now ? { now: options.now } : {}),
     }),
-    denyList,
+    sessionCache,
+    sessionCacheSeconds: config.auth.userCacheSeconds,
     userStates: createUserStateCache(
-      { prisma: options.prisma, denyList, now },
+      { prisma: options.prisma, sessionCache, now },
       { ttlMs: config.auth.userCacheSeconds * 1000 },
     ),
     loginThrottle: createLoginThrottle({

@@ -20,15 +20,17 @@ export interface IssueTokensOptions {
 
 /**
  * Starts or continues a session: stores a new refresh token (hashed) and signs an access token carrying
- * the user's current tier. The refresh row's id is the session id; the access token gets its own `jti`.
+ * the user's current tier. The access token carries the family id as its session (`sid`), so ending the
+ * family (logout, deactivation, reuse detection) also ends its access tokens; it gets its own `jti`.
  */
 export async function issueTokens(deps: AuthDeps, options: IssueTokensOptions): Promise<AuthPayload> {
   const refreshToken = randomOpaqueToken();
   const id = options.sessionId ?? randomUUID();
+  const familyId = options.familyId ?? id;
   await (options.db ?? deps.prisma).refreshToken.create({
     data: {
       id,
-      familyId: options.familyId ?? id,
+      familyId,
       userId: options.user.id,
       tokenHash: hashOpaqueToken(refreshToken),
       expiresAt: new Date(deps.now() + deps.refreshTtlSeconds * 1000),
@@ -40,6 +42,7 @@ export async function issueTokens(deps: AuthDeps, options: IssueTokensOptions): 
     sub: options.user.id,
     tier: options.user.tier as Tier,
     jti: randomUUID(),
+    sid: familyId,
   });
   return Object.assign(new AuthPayload(), {
     accessToken: token,

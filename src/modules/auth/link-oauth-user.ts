@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors.js';
+import { isPrismaError } from '../../shared/database/database-errors.js';
 import type { OAuthProfile } from '../../shared/oauth2/index.js';
 import type { AuthDeps } from './auth-deps.js';
 
@@ -64,7 +65,7 @@ export async function linkOAuthUser(
     return { user, outcome: 'created' };
   } catch (err) {
     // A concurrent callback for the same account or email won the race: look again once.
-    if ((err as { code?: string }).code === 'P2002' && attempt === 0) return linkOAuthUser(deps, options, 1);
+    if (isPrismaError(err, 'P2002') && attempt === 0) return linkOAuthUser(deps, options, 1);
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 import { AppError, badInput } from '../../shared/errors.js';
+import { isPrismaError } from '../../shared/database/database-errors.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../shared/security/index.js';
 import type { AuthDeps, ClientMeta } from './auth-deps.js';
 import type { AuthPayload } from './auth-payload.type.js';
@@ -36,7 +37,7 @@ export async function registerUser(deps: AuthDeps, options: RegisterUserOptions)
       data: { email, name, passwordHash, tier: 'FREE', lastLoginAt: new Date(deps.now()) },
     });
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') throw taken();
+    if (isPrismaError(err, 'P2002')) throw taken();
     throw err;
   }
   securityLog(deps.logger, 'register', { userId: user.id, ip: options.meta.ip });

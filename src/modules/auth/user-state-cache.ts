@@ -1,6 +1,6 @@
 import type { Tier } from '../../config/index.js';
 import type { Database } from '../../shared/database/index.js';
-import type { TokenDenyList } from '../../shared/security/index.js';
+import type { SessionStateCache } from '../../shared/security/index.js';
 
 /** What a token check needs to know about its user. */
 export interface UserState {
@@ -14,7 +14,7 @@ export interface UserStateCache {
    * `ttlMs` ago, else from the database. Null when the user does not exist.
    */
   get(userId: string, changedAt: number | null): Promise<UserState | null>;
-  /** Makes every instance reload `userId` on its next request (marker via the deny-list store). */
+  /** Makes every instance reload `userId` on its next request (marker via the session cache). */
   invalidate(userId: string): Promise<void>;
 }
 
@@ -24,11 +24,11 @@ const MAX_ENTRIES = 10_000;
  * A few seconds of in-process caching for the per-request user check (bench/auth.bench.ts: the
  * database lookup was most of the cost of authentication). Changes made through Pharos call
  * `invalidate`, which writes a "user changed at" marker that every instance reads in the same round trip
- * as the deny-list, so deactivation and tier changes apply at once everywhere; edits made directly in the
+ * as the session check, so deactivation and tier changes apply at once everywhere; edits made directly in the
  * database apply within `ttlMs`. `ttlMs` 0 disables caching.
  */
 export function createUserStateCache(
-  deps: { prisma: Database; denyList: TokenDenyList; now: () => number },
+  deps: { prisma: Database; sessionCache: SessionStateCache; now: () => number },
   options: { ttlMs: number },
 ): UserStateCache {
   const entries = new Map<string, { state: UserState | null; loadedAt: number }>();
@@ -49,7 +49,7 @@ export function createUserStateCache(
     },
     async invalidate(userId) {
       entries.delete(userId);
-      await deps.denyList.markUserChanged(userId, deps.now(), markerTtlSeconds);
+      await deps.sessionCache.markUserChanged(userId, deps.now(), markerTtlSeconds);
     },
   };
 }

@@ -19,6 +19,15 @@ describe('error classification', () => {
     [new ResourceGoneError('r'), false],
     [new TypeError('bug'), false],
     [Object.assign(new Error('unique'), { code: 'P2002' }), false],
+    [new Error('Connection terminated unexpectedly'), true],
+    [new Error('Client has encountered a connection error and is not queryable'), true],
+    [Object.assign(new Error('P1017'), { name: 'PrismaClientKnownRequestError', code: 'P1017' }), true],
+    [Object.assign(new Error('adapter'), { name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } }), true],
+    [Object.assign(new Error('adapter'), { name: 'DriverAdapterError', cause: { kind: 'TooManyConnections' } }), true],
+    [
+      Object.assign(new Error('adapter'), { name: 'DriverAdapterError', cause: { kind: 'UniqueConstraintViolation' } }),
+      false,
+    ],
   ])('%s → transient %s', (err, transient) => expect(isTransientError(err)).toBe(transient));
 
   it('shows stage messages to users and hides internal ones', () => {

@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from '../../shared/database/database-errors.js';
+
 /**
  * A stage failure that retrying cannot fix (404, oversize body, private address, too little text…).
  * `message` is written for the user: it is shown in `resourceProgress.error`.
@@ -68,11 +70,14 @@ function codesOf(err: unknown): string[] {
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
     const c = current as {
       code?: unknown;
+      kind?: unknown;
       cause?: unknown;
       name?: unknown;
       meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } };
     };
     if (typeof c.code === 'string') codes.push(c.code);
+    // A DriverAdapterError's own cause carries `kind` directly.
+    if (typeof c.kind === 'string') codes.push(c.kind);
     const adapter = c.meta?.driverAdapterError?.cause;
     if (adapter && typeof adapter.originalCode === 'string') codes.push(adapter.originalCode);
     if (adapter && typeof adapter.kind === 'string') codes.push(adapter.kind);
@@ -81,22 +86,45 @@ function codesOf(err: unknown): string[] {
   return codes;
 }
 
-/** True when `err` is worth a retry: TransientStageError, a timeout, or a network/database/Redis blip code. */
+/** Driver-adapter error kinds (`DriverAdapterError.cause.kind`) of a connection that is gone or busy. */
+const TRANSIENT_ADAPTER_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
+
+/**
+ * True when `err` is worth a retry: TransientStageError, a timeout, a network/database/Redis blip code,
+ * or a database outage as the shared classifier sees it (Prisma P1001/P1017…, driver-adapter kinds,
+ * and the raw `pg` errors "Connection terminated unexpectedly" / "Client has encountered a connection
+ * error", which carry no code at all).
+ */
 export function isTransientError(err: unknown): boolean {
   if (err instanceof TransientStageError) return true;
   if (err instanceof PermanentStageError || err instanceof ResourceGoneError) return false;
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'PrismaClientInitializationError'))
     return true;
-  return codesOf(err).some(
-    (code) =>
-      TRANSIENT_CODES.has(code) || /^08/.test(code) || code === 'DatabaseNotReachable' || code === 'SocketTimeout',
-  );
+  if (codesOf(err).some((code) => TRANSIENT_CODES.has(code) || /^08/.test(code) || TRANSIENT_ADAPTER_KINDS.has(code)))
+    return true;
+  return isDatabaseUnavailable(err);
+}
+
+/**
+ * True when `err` says a service every stage depends on is down (the database unreachable, restarting or
+ * out of connections), as opposed to a problem with this resource or its source: such a failure is
+ * retried in place for PipelineSettings.transientRetryWindowMs, long enough to outlast a restart.
+ */
+export function isOutageError(err: unknown): boolean {
+  if (err instanceof TransientStageError || err instanceof PermanentStageError || err instanceof ResourceGoneError)
+    return false;
+  return isDatabaseUnavailable(err) || codesOf(err).some((code) => TRANSIENT_ADAPTER_KINDS.has(code));
 }
 
 /** What a user sees for a failed stage: our own message for stage errors, a generic one otherwise (details stay in logs). */
 export function userMessage(err: unknown, stageLabel: string): string {
   if (err instanceof PermanentStageError || err instanceof TransientStageError) return err.message;
   if (isTransientError(err))
-    return `A temporary problem (${codesOf(err)[0] ?? 'timeout'}) kept ${stageLabel} from finishing after several attempts`;
+    return `A temporary problem (${codesOf(err)[0] ?? (isDatabaseUnavailable(err) ? 'database unavailable' : 'timeout')}) kept ${stageLabel} from finishing after several attempts`;
   return `An internal error stopped ${stageLabel}`;
 }

@@ -7,3 +7,9 @@ export type { UrlFetcher, UrlFetcherOptions, FetchedDocument } from './ingestion
 export { createCategoryIndex } from './taxonomy/category-index.js';
 export type { CategoryIndex } from './taxonomy/category-index.js';
 export { isTransientError, PermanentStageError, TransientStageError } from './errors.js';
+export { isOutageError } from './errors.js';
+export { createReconciler } from './create-reconciler.js';
+export type { CreateReconcilerOptions, Reconciler } from './create-reconciler.js';
+export { reconcileUnfinished, markStalled, STALLED_REASON, LOST_JOB_REASON } from './reconcile-unfinished.js';
+export type { ReconcileDeps, ReconcileResult } from './reconcile-unfinished.js';
+export { INTERRUPTED_REASON } from './run-pipeline.js';

@@ -15,6 +15,11 @@ export interface PipelineSettings {
   readonly similarThreshold: number;
   /** GRAPH: most SIMILAR neighbours per resource. */
   readonly maxSimilar: number;
+  /**
+   * How long a stage failing because the database is unavailable is retried in place, in ms
+   * (WORKER_TRANSIENT_RETRY_WINDOW_MS): longer than a typical PostgreSQL restart. 0 = no in-place retry.
+   */
+  readonly transientRetryWindowMs: number;
 }
 
 export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = Object.freeze({
@@ -22,6 +27,7 @@ export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = Object.freeze({
   taxonomyUncertainBelow: 0.4,
   similarThreshold: 0.5,
   maxSimilar: 7,
+  transientRetryWindowMs: 60_000,
 });
 
 /** Everything the stages use, created once by the worker composition root. */

@@ -5,6 +5,7 @@ import { isTransientError, ResourceGoneError, TransientStageError, userMessage }
 import { runGraph } from './graph/run-graph.js';
 import { runIngestion } from './ingestion/run-ingestion.js';
 import type { PipelineDeps, StageRun } from './pipeline-deps.js';
+import { retryOutage } from './retry-outage.js';
 import { runQuality } from './quality/run-quality.js';
 import { runTaxonomy } from './taxonomy/run-taxonomy.js';
 
@@ -27,6 +28,9 @@ const LABEL: Readonly<Record<ProcessingStage, string>> = {
   GRAPH: 'graph building',
 };
 
+/** The error shown on a stage a previous run left PROCESSING, while this run has not reached it yet. */
+export const INTERRUPTED_REASON = 'The previous run stopped here (its worker stopped); running again';
+
 /** How a pipeline run ended. */
 export type PipelineOutcome =
   | { readonly status: 'COMPLETED' }
@@ -35,6 +39,9 @@ export type PipelineOutcome =
 
 /**
  * Runs the five stages for one resource. Each stage: setProgress(PROCESSING) → work → COMPLETED.
+ * - A stage a crashed run left PROCESSING is shown PENDING (with a reason) until this run reaches it.
+ * - While the database is unavailable (restart, outage), a stage is retried in place for
+ *   `settings.transientRetryWindowMs` before the rules below apply.
  * - A permanent failure (or a transient one on the last attempt) marks the stage FAILED with a
  *   user-readable error (stack only in logs); later stages stay PENDING; the job completes.
  * - A transient failure before the last attempt puts the stage back to PENDING with a "retrying"
@@ -51,12 +58,20 @@ export async function runPipeline(
   const { resourceId } = job;
   const log = deps.logger.child({ resourceId, attempt: context.attempt });
   const started = Date.now();
+  // A stage another run left PROCESSING (its worker died) is not running any more: show it PENDING
+  // until this run reaches it. A no-op (nothing written) in the usual case.
+  await deps.tracker.markInterrupted(resourceId, { reason: INTERRUPTED_REASON }).catch(() => null);
   for (const stage of PROCESSING_STAGES) {
     if (context.signal.aborted) throw new Error('worker stopping: job handed back');
     const stageStarted = Date.now();
     await deps.tracker.setProgress(resourceId, stage, 'PROCESSING', { attempt: context.attempt, error: null });
     try {
-      await STAGES[stage](deps, { resourceId, signal: context.signal });
+      await retryOutage(() => STAGES[stage](deps, { resourceId, signal: context.signal }), {
+        windowMs: deps.settings.transientRetryWindowMs,
+        signal: context.signal,
+        onRetry: ({ attempt, delayMs, err }) =>
+          log.warn({ stage, attempt, delayMs, err }, 'database unavailable: retrying the stage in place'),
+      });
     } catch (caught) {
       let err = caught;
       // A stage maps a foreign-key failure to "gone"; only stop quietly when this row really is gone

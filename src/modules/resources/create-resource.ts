@@ -1,24 +1,17 @@
 import type { Viewer } from '../../shared/context.js';
 import { contentHash } from '../../shared/content-hash.js';
-import { AppError, badInput } from '../../shared/errors.js';
-import type { Logger } from '../../shared/logger.js';
-import type { JobQueue } from '../../shared/queue/types.js';
-import type { StatusTracker } from '../../shared/status-tracker/types.js';
+import { badInput } from '../../shared/errors.js';
 import { RESOURCE_ROW_SELECT, type ResourceRow } from './access/resource-row.js';
 import type { CreateResourceInput } from './create-resource.input.js';
+import { queueProcessing, type ProcessingTrigger } from './queue-processing.js';
 import type { ResourcesDatabase } from './resources.deps.js';
+
+export type { ProcessingTrigger } from './queue-processing.js';
 
 export const MAX_URL_CHARS = 2_048;
 export const MAX_CONTENT_BYTES = 5 * 1024 * 1024;
 export const MAX_TITLE_CHARS = 500;
 export const MAX_DESCRIPTION_CHARS = 5_000;
-
-/** What creating and reprocessing need besides the database. */
-export interface ProcessingTrigger {
-  readonly queue: Pick<JobQueue, 'enqueueProcessResource'>;
-  readonly tracker: Pick<StatusTracker, 'initProgress' | 'clearProgress'>;
-  readonly logger: Logger;
-}
 
 export interface CreateResourceOptions extends ProcessingTrigger {
   readonly db: ResourcesDatabase;
@@ -81,8 +74,9 @@ export function validateCreateInput(input: CreateResourceInput): ValidCreateInpu
 /**
  * Creates a resource and queues its processing, returning at once. The row (and its all-PENDING
  * progress) exists before the job is queued. The same content (by hash) or the same URL the owner
- * already submitted returns the existing resource instead. If the queue is unreachable the row is
- * removed again and SERVICE_UNAVAILABLE is thrown, so a retry is not mistaken for a duplicate.
+ * already submitted returns the existing resource instead. When the queue is unreachable nothing is
+ * written (it is pinged first); when it fails after the row was written, the row is removed again
+ * (see queueProcessing), so a SERVICE_UNAVAILABLE answer leaves no row a retry would take for a duplicate.
  * @throws AppError BAD_USER_INPUT (see validateCreateInput), SERVICE_UNAVAILABLE
  */
 export async function createResource(options: CreateResourceOptions): Promise<ResourceRow> {
@@ -96,28 +90,22 @@ export async function createResource(options: CreateResourceOptions): Promise<Re
     orderBy: { createdAt: 'asc' },
   });
   if (duplicate) return duplicate;
-  const row = await db.prisma.resource.create({
-    data: {
-      ownerId,
-      url: input.url,
-      content: input.content ?? '',
-      contentHash: hash,
-      title: input.title,
-      description: input.description,
+  return queueProcessing(options, (row) => row.id, {
+    apply: () =>
+      db.prisma.resource.create({
+        data: {
+          ownerId,
+          url: input.url,
+          content: input.content ?? '',
+          contentHash: hash,
+          title: input.title,
+          description: input.description,
+        },
+        select: RESOURCE_ROW_SELECT,
+      }),
+    undo: async (row) => {
+      await db.prisma.resource.deleteMany({ where: { id: row.id } });
     },
-    select: RESOURCE_ROW_SELECT,
+    job: (row) => ({ resourceId: row.id }),
   });
-  try {
-    await options.tracker.initProgress(row.id);
-    await options.queue.enqueueProcessResource({ resourceId: row.id });
-  } catch (err) {
-    options.logger.error({ err, resourceId: row.id }, 'could not queue processing; resource removed');
-    await db.prisma.resource.deleteMany({ where: { id: row.id } }).catch(() => undefined);
-    // Best effort (Redis may be what failed): the record would otherwise linger until its TTL.
-    await options.tracker.clearProgress(row.id).catch(() => undefined);
-    throw new AppError('SERVICE_UNAVAILABLE', 'Processing is unavailable right now; please try again shortly', {
-      internal: err,
-    });
-  }
-  return row;
 }

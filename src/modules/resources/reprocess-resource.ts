@@ -1,8 +1,9 @@
 import type { Viewer } from '../../shared/context.js';
-import { AppError, notFound } from '../../shared/errors.js';
+import { isPrismaError } from '../../shared/database/database-errors.js';
+import { notFound } from '../../shared/errors.js';
 import { ownerScope } from './access/owner-scope.js';
 import { RESOURCE_ROW_SELECT, type ResourceRow } from './access/resource-row.js';
-import type { ProcessingTrigger } from './create-resource.js';
+import { queueProcessing, type ProcessingTrigger } from './queue-processing.js';
 import type { ResourcesDatabase } from './resources.deps.js';
 
 export interface ReprocessResourceOptions extends ProcessingTrigger {
@@ -17,26 +18,31 @@ export interface ReprocessResourceOptions extends ProcessingTrigger {
  * Runs every stage again (re-fetch, re-embed with the current model, re-score, re-classify, new edges).
  * Manual categories are dropped: classification takes over again. Progress resets to all PENDING; a
  * run already in progress finishes and the new one follows it (job generation).
+ *
+ * An error answer leaves the resource as it was: the queue is pinged before anything is written, and when
+ * enqueueing fails afterwards the manual flag, the stored stage state, the overall status and `updatedAt`
+ * are written back (queue-processing.ts).
  * @throws AppError NOT_FOUND for a missing or foreign resource; SERVICE_UNAVAILABLE when the queue is unreachable.
  */
 export async function reprocessResource(options: ReprocessResourceOptions): Promise<ResourceRow> {
   const { db, viewer, id } = options;
-  const found = await db.prisma.resource.findFirst({ where: { id, ...ownerScope(viewer) }, select: { id: true } });
-  if (!found) throw notFound();
-  const row = await db.prisma.resource
-    .update({ where: { id }, data: { categoriesManual: false }, select: RESOURCE_ROW_SELECT })
-    .catch((err: unknown) => {
-      if ((err as { code?: string }).code === 'P2025') throw notFound();
-      throw err;
-    });
-  try {
-    await options.tracker.initProgress(id);
-    await options.queue.enqueueProcessResource({ resourceId: id, generation: (options.now ?? Date.now)() });
-  } catch (err) {
-    options.logger.error({ err, resourceId: id }, 'could not queue reprocessing');
-    throw new AppError('SERVICE_UNAVAILABLE', 'Processing is unavailable right now; please try again shortly', {
-      internal: err,
-    });
-  }
-  return row;
+  const before = await db.prisma.resource.findFirst({
+    where: { id, ...ownerScope(viewer) },
+    select: { categoriesManual: true, stageState: true, overallStatus: true, updatedAt: true },
+  });
+  if (!before) throw notFound();
+  return queueProcessing(options, () => id, {
+    apply: () =>
+      db.prisma.resource
+        .update({ where: { id }, data: { categoriesManual: false }, select: RESOURCE_ROW_SELECT })
+        .catch((err: unknown) => {
+          if (isPrismaError(err, 'P2025')) throw notFound();
+          throw err;
+        }),
+    // `updatedAt` given explicitly overrides @updatedAt, so the row is byte-for-byte what it was.
+    undo: async () => {
+      await db.prisma.resource.updateMany({ where: { id }, data: before });
+    },
+    job: () => ({ resourceId: id, generation: (options.now ?? Date.now)() }),
+  });
 }

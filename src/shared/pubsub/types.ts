@@ -2,7 +2,7 @@
 export type Unsubscribe = () => void;
 
 /**
- * Channel-based publish/subscribe: graphql-redis-subscriptions on Redis (distributed: any process publishes,
+ * Channel-based publish/subscribe: Redis (ioredis; distributed: any process publishes,
  * every API instance receives) or graphql-subscriptions' in-process PubSub (embedded mode).
  * Payloads must be JSON values; both implementations deliver a JSON copy, in publish order per channel.
  */
@@ -11,7 +11,9 @@ export interface PubSub {
   publish(channel: string, payload: unknown): Promise<void>;
   /**
    * Subscribes `onMessage` to `channel`. Resolves once the subscription is active (Redis acknowledged
-   * SUBSCRIBE): every message published after that is delivered, in order. Rejects when the backend is unreachable.
+   * SUBSCRIBE): every message published after that is delivered, in order. While the backend is unreachable it
+   * resolves after a short wait (Redis: `connectWaitMs`) without failing; the subscription becomes active when the backend is back, and then
+   * `onReconnect` listeners are called (re-read state). Rejects only after `close()`.
    */
   subscribe(channel: string, onMessage: (payload: unknown) => void): Promise<Unsubscribe>;
   /**

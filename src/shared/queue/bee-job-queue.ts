@@ -1,5 +1,6 @@
 import BeeQueue from 'bee-queue';
 import { createThrottledWarn, type Logger } from '../logger.js';
+import { ensureScriptsLoaded, reloadScriptsOnNoScript, sendCommand as command } from './bee-queue-scripts.js';
 import {
   DEFAULT_RETRY_POLICY,
   PROCESS_RESOURCE_JOB,
@@ -8,6 +9,7 @@ import {
   type ProcessJobsOptions,
   type ProcessResourceHandler,
   type ProcessResourceJob,
+  type QueueJobState,
   type RetryPolicy,
 } from './types.js';
 
@@ -27,15 +29,16 @@ export interface BeeJobQueueOptions {
 /** How long a "re-run after the current one" request lives when no worker consumes it. */
 const RERUN_TTL_SECONDS = 24 * 3600;
 
-type RedisV3 = {
-  send_command(name: string, args: unknown[], cb: (err: Error | null, reply: unknown) => void): boolean;
-};
+/** How long the health probe's write check key lives. */
+const PROBE_TTL_MS = 10_000;
 
-function command(client: unknown, name: string, ...args: unknown[]): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    (client as RedisV3).send_command(name, args, (err, reply) => (err ? reject(err) : resolve(reply)));
-  });
-}
+// Where a job is, in one atomic read: its data hash entry exists exactly while it waits, runs or is
+// delayed (removeOnSuccess/removeOnFailure drop it when it ends).
+const JOB_STATE = `
+  if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 'missing' end
+  if redis.call('LPOS', KEYS[2], ARGV[1]) then return 'active' end
+  if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 'delayed' end
+  return 'waiting'`;
 
 /**
  * The processing queue on bee-queue. One job per resource at a time: the job id is the resource id,
@@ -62,6 +65,20 @@ export function createBeeJobQueue(options: BeeJobQueueOptions): ProcessingQueue 
     stallInterval: stallIntervalMs,
   });
   const warn = createThrottledWarn(logger);
+  const warnReload = createThrottledWarn(logger);
+  reloadScriptsOnNoScript(queue, (script) =>
+    warnReload({ queue: queue.name, script }, 'Redis lost its script cache (restart or SCRIPT FLUSH): script reloaded'),
+  );
+  const stalledListeners = new Set<(resourceId: string) => void>();
+  queue.on('stalled', (jobId: string) => {
+    for (const listener of stalledListeners) {
+      try {
+        listener(jobId);
+      } catch (err) {
+        warn({ resourceId: jobId, err }, 'stalled-job listener failed');
+      }
+    }
+  });
   queue.on('error', (err: Error & { code?: string }) =>
     warn({ queue: queue.name, code: err.code, message: err.message }, 'queue error'),
   );
@@ -163,7 +180,11 @@ export function createBeeJobQueue(options: BeeJobQueueOptions): ProcessingQueue 
       onFinal(job);
     });
     queue.on('stalled', (jobId) => logger.warn({ resourceId: jobId }, 'stalled job (its worker stopped) queued again'));
-    void queue.checkStalledJobs(Math.max(100, Math.floor(stallIntervalMs / 2)));
+    // The first check's rejection (Redis down at start) is returned, not emitted: catch it, or it
+    // is an unhandled rejection. Later checks report through 'error'.
+    queue
+      .checkStalledJobs(Math.max(100, Math.floor(stallIntervalMs / 2)))
+      .catch((err: unknown) => warn({ queue: queue.name, err }, 'stalled-job check failed'));
     return {
       async stop(timeoutMs) {
         const abortTimer = setTimeout(() => running.forEach((c) => c.abort()), Math.max(0, timeoutMs - 50));
@@ -184,13 +205,37 @@ export function createBeeJobQueue(options: BeeJobQueueOptions): ProcessingQueue 
   return {
     enqueueProcessResource,
     processJobs,
+    // Enqueueing needs the scripts in Redis' cache and a writable server: check both (and reload
+    // scripts a restart or SCRIPT FLUSH dropped), so health says "down" exactly when saves would fail.
     async ping() {
       if (closed) throw new Error('queue is closed');
       await withTimeout(
-        queue.ready().then(() => command(redisClient(), 'PING')),
+        queue.ready().then(async () => {
+          await ensureScriptsLoaded(redisClient());
+          await command(redisClient(), 'SET', toKey('health'), String(Date.now()), 'PX', PROBE_TTL_MS);
+        }),
         1_000,
         'queue ping timed out',
       );
+    },
+    async jobState(resourceId: string): Promise<QueueJobState> {
+      if (closed) throw new Error('queue is closed');
+      await queue.ready();
+      const state = await command(
+        redisClient(),
+        'EVAL',
+        JOB_STATE,
+        3,
+        toKey('jobs'),
+        toKey('active'),
+        toKey('delayed'),
+        resourceId,
+      );
+      return state as QueueJobState;
+    },
+    onStalled(listener) {
+      stalledListeners.add(listener);
+      return () => void stalledListeners.delete(listener);
     },
     async close() {
       closed = true;

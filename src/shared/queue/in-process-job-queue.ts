@@ -132,6 +132,13 @@ export function createInProcessJobQueue(options: InProcessJobQueueOptions): Proc
     async ping() {
       if (closed) throw new Error('queue is closed');
     },
+    async jobState(resourceId) {
+      if (closed) throw new Error('queue is closed');
+      return entries.get(resourceId)?.state ?? 'missing';
+    },
+    onStalled() {
+      return () => undefined;
+    },
     async close() {
       closed = true;
       stopping = true;

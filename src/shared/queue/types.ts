@@ -14,10 +14,22 @@ export interface ProcessResourceJob {
 export interface JobQueue {
   /** Enqueues processing for a resource; a job already waiting or running for it is not duplicated. */
   enqueueProcessResource(job: ProcessResourceJob): Promise<void>;
-  /** Resolves when the queue backend answers (health probe). */
+  /**
+   * Resolves when the queue can take a job (health probe): bee-queue checks that Redis answers, holds
+   * the queue's scripts (reloading any a restart or SCRIPT FLUSH dropped) and accepts writes.
+   */
   ping(): Promise<void>;
+  /**
+   * Where the resource's job is: 'waiting' (queued, or handed back by stall detection), 'active'
+   * (held by a worker), 'delayed' (waiting for a retry), or 'missing' (no job: finished, never queued,
+   * or lost with Redis' data). Used by the reconciler. Rejects when the backend is unreachable.
+   */
+  jobState(resourceId: string): Promise<QueueJobState>;
   close(): Promise<void>;
 }
+
+/** See JobQueue.jobState. */
+export type QueueJobState = 'waiting' | 'active' | 'delayed' | 'missing';
 
 /** What a handler knows about the run it is in. */
 export interface JobContext {
@@ -60,6 +72,12 @@ export interface ProcessingQueue extends JobQueue {
    * @throws TypeError when called twice or with concurrency < 1.
    */
   processJobs(handler: ProcessResourceHandler, options: ProcessJobsOptions): JobConsumer;
+  /**
+   * Calls `listener` with the resource id of every job this process's stall detection handed back to
+   * the queue (its worker stopped renewing the lock: crash, kill -9). The job is 'waiting' again.
+   * The in-process queue never stalls. Returns a function that removes the listener.
+   */
+  onStalled(listener: (resourceId: string) => void): () => void;
 }
 
 /** Retry policy shared by both queue implementations. */

@@ -14,6 +14,8 @@ export interface AccessTokenClaims {
   readonly sub: string;
   readonly tier: Tier;
   readonly jti: string;
+  /** The session (refresh-token family) the token belongs to: revoking the session revokes the token. */
+  readonly sid: string;
   /** Issued at, unix seconds. */
   readonly iat: number;
   /** Expiry, unix seconds. */
@@ -47,8 +49,8 @@ export interface AccessTokenCodecOptions {
 
 export interface AccessTokenCodec {
   readonly ttlSeconds: number;
-  /** Signs `{ sub, tier, type: "access", jti, iat, exp, iss, aud }`. */
-  sign(claims: { sub: string; tier: Tier; jti: string }): Promise<{ token: string; expiresAt: number }>;
+  /** Signs `{ sub, tier, sid, type: "access", jti, iat, exp, iss, aud }`. */
+  sign(claims: { sub: string; tier: Tier; jti: string; sid: string }): Promise<{ token: string; expiresAt: number }>;
   /** Checks signature, algorithm, exp/nbf (5 s tolerance), iss, aud, required claims and `type: "access"`. Never throws. */
   verify(token: string): Promise<VerifyResult>;
 }
@@ -71,14 +73,16 @@ export function createAccessTokenCodec(options: AccessTokenCodecOptions): Access
     issuer: options.issuer,
     audience: options.audience,
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
-    requiredClaims: ['sub', 'jti', 'iat', 'exp', 'type', 'tier'],
+    // `sid` is required: a token without a session could not be revoked by logout (tokens issued before
+    // sessions existed are refused; their holders refresh).
+    requiredClaims: ['sub', 'jti', 'iat', 'exp', 'type', 'tier', 'sid'],
   };
   return {
     ttlSeconds: options.ttlSeconds,
     async sign(claims) {
       const iat = Math.floor(now() / 1000);
       const exp = iat + options.ttlSeconds;
-      const token = await new SignJWT({ tier: claims.tier, type: 'access' })
+      const token = await new SignJWT({ tier: claims.tier, type: 'access', sid: claims.sid })
         .setProtectedHeader({ alg: options.algorithm, typ: 'JWT' })
         .setSubject(claims.sub)
         .setJti(claims.jti)
@@ -97,7 +101,9 @@ export function createAccessTokenCodec(options: AccessTokenCodecOptions): Access
           typeof payload.tier !== 'string' ||
           !TIER_VALUES.has(payload.tier) ||
           typeof payload.sub !== 'string' ||
-          typeof payload.jti !== 'string'
+          typeof payload.jti !== 'string' ||
+          typeof payload.sid !== 'string' ||
+          payload.sid === ''
         ) {
           return { ok: false, reason: 'bad_claims' };
         }
@@ -107,6 +113,7 @@ export function createAccessTokenCodec(options: AccessTokenCodecOptions): Access
             sub: payload.sub,
             tier: payload.tier as Tier,
             jti: payload.jti,
+            sid: payload.sid,
             iat: payload.iat!,
             exp: payload.exp!,
           },

@@ -9,8 +9,8 @@ export type {
   TokenFailure,
   VerifyResult,
 } from './access-token.js';
-export { createMemoryTokenDenyList, createRedisTokenDenyList } from './token-deny-list.js';
-export type { RedisTokenDenyListOptions, TokenDenyList } from './token-deny-list.js';
+export { createMemorySessionStateCache, createRedisSessionStateCache } from './session-state-cache.js';
+export type { CachedSessionState, RedisSessionStateCacheOptions, SessionStateCache } from './session-state-cache.js';
 export { createLoginThrottle, PER_IP_FACTOR } from './login-throttle.js';
 export type { LoginThrottle, LoginThrottleOptions } from './login-throttle.js';
 export { hashOpaqueToken, randomOpaqueToken, safeEqual } from './opaque-token.js';

@@ -10,20 +10,39 @@ export type ProgressChange =
       readonly error: string;
       readonly attempt: number | null;
     }
-  | { readonly kind: 'init' };
+  | { readonly kind: 'init' }
+  | {
+      /** Every PROCESSING stage back to PENDING with `reason` (its run is gone); only if version is `ifVersion`. */
+      readonly kind: 'interrupt';
+      readonly reason: string;
+      readonly ifVersion: number | null;
+    };
+
+/** The stored value of a stage left PROCESSING by a run that is gone: PENDING, same attempt, no times. */
+const INTERRUPTED = /^PROCESSING\|(\d*)\|/;
 
 /**
- * Applies a change to stored fields (see ProgressFields), exactly as SET_PROGRESS_LUA does in Redis:
+ * Applies a change to stored fields (see ProgressFields), exactly as SET_PROGRESS_LUA does in Redis.
+ * Returns false, leaving `fields` untouched, for an 'interrupt' that finds nothing to do (no record, no
+ * PROCESSING stage, or a version other than `ifVersion`); true otherwise.
  * - version = max(previous + 1, now in µs), updatedAt = now in ms;
  * - init: every stage back to PENDING (fields removed), version still increases;
  * - PENDING clears the times; PROCESSING stamps startedAt, clears finishedAt, counts an attempt;
  *   COMPLETED/FAILED stamp finishedAt (and startedAt when the stage was never seen running);
- * - an explicit `attempt` overrides the count.
+ * - an explicit `attempt` overrides the count;
+ * - interrupt: each PROCESSING stage becomes PENDING (attempt kept, times cleared) with `reason` as its error.
  */
-export function applyChange(fields: Record<string, string>, change: ProgressChange, nowUs: number): void {
+export function applyChange(fields: Record<string, string>, change: ProgressChange, nowUs: number): boolean {
   const nowMs = Math.floor(nowUs / 1000);
   const version = Math.max(Number(fields.v ?? 0) + 1, nowUs);
-  if (change.kind === 'init') {
+  if (change.kind === 'interrupt') {
+    if (fields.v === undefined) return false;
+    if (change.ifVersion !== null && fields.v !== String(change.ifVersion)) return false;
+    const stuck = PROCESSING_STAGES.filter((stage) => INTERRUPTED.test(fields[stage] ?? ''));
+    if (stuck.length === 0) return false;
+    for (const stage of stuck)
+      fields[stage] = `PENDING|${INTERRUPTED.exec(fields[stage] ?? '')?.[1] ?? ''}|||${change.reason}`;
+  } else if (change.kind === 'init') {
     for (const stage of PROCESSING_STAGES) delete fields[stage];
   } else {
     const prev = /^[A-Z]*\|(\d*)\|(\d*)\|/.exec(fields[change.stage] ?? '');
@@ -45,13 +64,15 @@ export function applyChange(fields: Record<string, string>, change: ProgressChan
   }
   fields.v = String(version);
   fields.u = String(nowMs);
+  return true;
 }
 
 /**
  * The same change as one atomic Redis script. KEYS[1] = hash; ARGV = channel, ttlSeconds, kind ('set'|'init'),
- * stage, status, error, attempt ('' = count). Times come from the Redis clock (one clock for every worker).
+ * stage, status, error, attempt ('' = count); for kind 'interrupt': channel, ttlSeconds, 'interrupt', reason,
+ * ifVersion ('' = any). Times come from the Redis clock (one clock for every worker).
  * Publishes the whole hash (flat JSON array) on the channel inside the script, so messages leave in version order.
- * Returns the hash as a flat array.
+ * Returns the hash as a flat array, or nil for an 'interrupt' with nothing to do (nothing written or published).
  */
 export const SET_PROGRESS_LUA = `
 local key = KEYS[1]
@@ -59,9 +80,21 @@ local channel, ttl, kind = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local t = redis.call('TIME')
 local nowUs = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local nowMs = math.floor(nowUs / 1000)
-local old = tonumber(redis.call('HGET', key, 'v') or '0') or 0
+local oldText = redis.call('HGET', key, 'v')
+local old = tonumber(oldText or '0') or 0
 local version = math.max(old + 1, nowUs)
-if kind == 'init' then
+if kind == 'interrupt' then
+  if not oldText or (ARGV[5] ~= '' and oldText ~= ARGV[5]) then return false end
+  local changed = false
+  for _, stage in ipairs({${PROCESSING_STAGES.map((s) => `'${s}'`).join(', ')}}) do
+    local a = string.match(redis.call('HGET', key, stage) or '', '^PROCESSING|(%d*)|')
+    if a then
+      redis.call('HSET', key, stage, 'PENDING|' .. a .. '|||' .. ARGV[4])
+      changed = true
+    end
+  end
+  if not changed then return false end
+elseif kind == 'init' then
   redis.call('HDEL', key, ${PROCESSING_STAGES.map((s) => `'${s}'`).join(', ')})
 else
   local stage, status, err, attempt = ARGV[4], ARGV[5], ARGV[6], ARGV[7]

@@ -12,6 +12,7 @@ import {
 } from './progress-record.js';
 import type { ProgressStore } from './progress-store.js';
 import type {
+  MarkInterruptedOptions,
   ProcessingStage,
   ProgressPersistence,
   ResourceProgress,
@@ -71,8 +72,8 @@ export function createStatusTracker(options: CreateStatusTrackerOptions): Status
   };
 
   const change = async (resourceId: string, c: ProgressChange): Promise<ResourceProgress> => {
-    const snapshot = decodeFields(resourceId, await store.apply(resourceId, c));
-    if (c.kind === 'init' || TERMINAL.has(c.status)) await persist(snapshot);
+    const snapshot = decodeFields(resourceId, (await store.apply(resourceId, c)) ?? {});
+    if (c.kind === 'init' || (c.kind === 'set' && TERMINAL.has(c.status))) await persist(snapshot);
     return snapshot;
   };
 
@@ -206,6 +207,15 @@ export function createStatusTracker(options: CreateStatusTrackerOptions): Status
         error: normalizeError(stage, status, opts.error),
         attempt,
       });
+    },
+    async markInterrupted(resourceId: string, opts: MarkInterruptedOptions) {
+      checkId(resourceId);
+      const reason = normalizeError('INGESTION', 'PENDING', opts.reason);
+      if (reason === '') throw new TypeError('markInterrupted needs a reason');
+      const ifVersion = opts.ifVersion ?? null;
+      if (ifVersion !== null && !Number.isSafeInteger(ifVersion)) throw new TypeError('ifVersion must be an integer');
+      const fields = await store.apply(resourceId, { kind: 'interrupt', reason, ifVersion });
+      return fields ? decodeFields(resourceId, fields) : null;
     },
     initProgress(resourceId: string) {
       checkId(resourceId);

@@ -44,7 +44,7 @@ export function createInProcessProgressStore(options: InProcessProgressStoreOpti
     async apply(resourceId: string, change: ProgressChange) {
       const record = live(resourceId) ?? { fields: {}, expiresAt: 0 };
       const t = now();
-      applyChange(record.fields, change, t * 1000);
+      if (!applyChange(record.fields, change, t * 1000)) return null;
       record.expiresAt = t + ttlMs;
       records.set(resourceId, record);
       const snapshot: ProgressFields = { ...record.fields };

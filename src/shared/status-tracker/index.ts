@@ -5,6 +5,7 @@ export type {
   StageProgress,
   ResourceProgress,
   SetProgressOptions,
+  MarkInterruptedOptions,
   StatusTracker,
   ProgressPersistence,
 } from './types.js';

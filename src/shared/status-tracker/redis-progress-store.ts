@@ -35,20 +35,23 @@ export function createRedisProgressStore(options: RedisProgressStoreOptions): Pr
 
   return {
     channel,
-    async apply(resourceId: string, change: ProgressChange): Promise<ProgressFields> {
+    async apply(resourceId: string, change: ProgressChange): Promise<ProgressFields | null> {
       const common = [key(resourceId), channel(resourceId), String(options.ttlSeconds)];
       const args =
         change.kind === 'init'
           ? [...common, 'init']
-          : [
-              ...common,
-              'set',
-              change.stage,
-              change.status,
-              change.error,
-              change.attempt === null ? '' : String(change.attempt),
-            ];
+          : change.kind === 'interrupt'
+            ? [...common, 'interrupt', change.reason, change.ifVersion === null ? '' : String(change.ifVersion)]
+            : [
+                ...common,
+                'set',
+                change.stage,
+                change.status,
+                change.error,
+                change.attempt === null ? '' : String(change.attempt),
+              ];
       const reply = await run(args);
+      if (reply === null && change.kind === 'interrupt') return null;
       return flatToFields(Array.isArray(reply) ? reply : []);
     },
     async read(resourceIds) {

@@ -67,6 +67,32 @@ describe.each(IMPLEMENTATIONS)('%s status tracker', (_name, make) => {
   const { tracking, persistence, lines } = make();
   const { tracker } = tracking;
 
+  it('markInterrupted shows stages a gone run left PROCESSING as PENDING with the reason, and publishes it', async () => {
+    const id = randomUUID();
+    await tracker.initProgress(id);
+    await tracker.setProgress(id, 'INGESTION', 'COMPLETED');
+    const running = await tracker.setProgress(id, 'EMBEDDING', 'PROCESSING');
+    const watch = tracker.subscribe(id);
+    const next = watch.next();
+    const changed = await tracker.markInterrupted(id, {
+      reason: 'worker stopped; waiting',
+      ifVersion: running.version,
+    });
+    expect(statuses(changed!)).toEqual(['COMPLETED', 'PENDING', 'PENDING', 'PENDING', 'PENDING']);
+    expect(changed!.stages[1]).toMatchObject({ error: 'worker stopped; waiting', attempt: 1, startedAt: null });
+    expect(changed!.version).toBeGreaterThan(running.version);
+    expect((await next).value).toMatchObject({ version: changed!.version });
+    await watch.return?.();
+    expect(await tracker.getProgress(id)).toMatchObject({ version: changed!.version });
+    // Nothing left PROCESSING, an outdated version, or no live record at all: nothing changes.
+    expect(await tracker.markInterrupted(id, { reason: 'again' })).toBeNull();
+    const again = await tracker.setProgress(id, 'EMBEDDING', 'PROCESSING');
+    expect(await tracker.markInterrupted(id, { reason: 'late', ifVersion: running.version })).toBeNull();
+    expect((await tracker.getProgress(id)).version).toBe(again.version);
+    expect(await tracker.markInterrupted(randomUUID(), { reason: 'none' })).toBeNull();
+    await expect(tracker.markInterrupted(id, { reason: ' ' })).rejects.toBeInstanceOf(TypeError);
+  });
+
   it('records a stage atomically, stamps times and returns the summarised snapshot', async () => {
     const id = randomUUID();
     const init = await tracker.initProgress(id);

@@ -37,6 +37,13 @@ export interface SetProgressOptions {
   readonly attempt?: number;
 }
 
+export interface MarkInterruptedOptions {
+  /** Shown as the stage error, e.g. "worker stopped; waiting for another worker". */
+  readonly reason: string;
+  /** Change only if the record still has this version (from a snapshot read just before). */
+  readonly ifVersion?: number | null;
+}
+
 /**
  * Records and publishes processing progress. Implementations: Redis (distributed) and in-process (embedded).
  * Implemented by src/shared/status-tracker (issue 5); the processing worker and the resources slice use it.
@@ -49,6 +56,14 @@ export interface StatusTracker {
     status: StageStatus,
     options?: SetProgressOptions,
   ): Promise<ResourceProgress>;
+  /**
+   * The run that was working on this resource is gone (its worker crashed and the job waits for another
+   * one): every stage still PROCESSING goes back to PENDING with `reason` as its error, atomically, and the
+   * new snapshot is published. Not copied to the row (it is not a final state).
+   * Resolves to null, changing nothing, when there is no live record, no stage is PROCESSING, or
+   * `ifVersion` is given and the record's version is no longer that one (someone changed it meanwhile).
+   */
+  markInterrupted(resourceId: string, options: MarkInterruptedOptions): Promise<ResourceProgress | null>;
   /** Resets every stage to PENDING (new or reprocessed resource) and publishes. */
   initProgress(resourceId: string): Promise<ResourceProgress>;
   /** Current snapshot; falls back to the state stored on the resource row, then all-PENDING. */

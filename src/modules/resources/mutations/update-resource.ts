@@ -1,4 +1,5 @@
 import type { Viewer } from '../../../shared/context.js';
+import { isPrismaError } from '../../../shared/database/database-errors.js';
 import { badInput, notFound } from '../../../shared/errors.js';
 import type { Prisma } from '../../../shared/database/generated/postgres/client.js';
 import { ownerScope } from '../access/owner-scope.js';
@@ -56,7 +57,7 @@ export async function updateResource(options: UpdateResourceOptions): Promise<Re
     return row;
   } catch (err) {
     // Deleted between the check and the write.
-    if ((err as { code?: string }).code === 'P2025') throw notFound();
+    if (isPrismaError(err, 'P2025')) throw notFound();
     throw err;
   }
 }
