@@ -3,6 +3,7 @@
  * - src/config imports nothing of ours
  * - src/shared imports only src/config (and itself)
  * - src/modules/X imports only src/shared, src/config and src/modules/X
+ * - outside a slice, only its index.ts is imported
  * - src/bootstrap (the start-up both roots share) imports neither root
  * - the two roots (src/server, src/worker) never import each other
  * - no cycles anywhere
@@ -27,6 +28,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/modules/([^/]+)/' },
       to: { path: '^src/', pathNot: ['^src/shared/', '^src/config/', '^src/modules/$1/'] },
+    },
+    {
+      name: 'slice-entered-only-through-its-index',
+      comment: 'Outside a slice, only src/modules/<slice>/index.ts may be imported (its public surface).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/modules/' },
+      to: { path: '^src/modules/[^/]+/.+', pathNot: '^src/modules/[^/]+/index\\.ts$' },
     },
     {
       name: 'bootstrap-imports-no-root',

@@ -28,6 +28,7 @@ import { createInProcessStatusTracking } from '../src/shared/status-tracker/inde
 import { createResourcesModule, keywordSql, searchResources, SearchMode } from '../src/modules/resources/index.js';
 import { contentTerms, searchTerms } from '../src/modules/resources/search/search-terms.js';
 import { buildAppSchema } from '../src/server/build-schema.js';
+import { createInProcessJobQueue } from '../src/shared/queue/index.js';
 import { printTable, round, stats } from './lib.js';
 import { startBenchPostgres } from './postgres-lib.js';
 
@@ -122,10 +123,12 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
     const module = createResourcesModule({
       db,
       progress: tracking.tracker,
+      queue: createInProcessJobQueue({ logger }),
       embeddings,
       vectorCacheBytes: 256 * 1024 * 1024,
+      logger,
     });
-    const schema = await buildAppSchema(module.instances, module.resolvers);
+    const schema = await buildAppSchema([module]);
     const deps = { db, embeddings, vectors: module.vectors };
     let size = 0;
     for (const target of SIZES) {

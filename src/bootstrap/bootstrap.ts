@@ -11,7 +11,7 @@ import {
 } from '../shared/queue/index.js';
 import { openRedis, waitForRedis, type RedisConnection } from '../shared/redis/index.js';
 import { openStatusTracking, type StatusTracking } from '../shared/status-tracker/index.js';
-import { createProgressPersistence } from '../modules/resources/progress/index.js';
+import { createProgressPersistence } from '../modules/resources/index.js';
 import { ensurePortFree } from './ensure-port-free.js';
 import { createInitSteps, type InitSteps } from './init-steps.js';
 import { createLifetime, type Lifetime } from './lifetime.js';

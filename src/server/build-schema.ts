@@ -1,44 +1,36 @@
 import type { GraphQLSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
-import { HealthResolver } from '../modules/monitoring/index.js';
-import { RateLimitStatusResolver } from '../modules/usage/index.js';
-import { AuthResolver, OAuthResolver } from '../modules/auth/index.js';
-import { ResourceProgressResolver } from '../modules/resources/progress/index.js';
-import { CreateResourceResolver } from '../modules/resources/create-resource.resolver.js';
-import { ReprocessResourceResolver } from '../modules/resources/reprocess-resource.resolver.js';
-import { ResourceFieldsResolver, ResourcesResolver, SearchResolver } from '../modules/resources/index.js';
+import { AUTH_RESOLVERS } from '../modules/auth/index.js';
+import { MONITORING_RESOLVERS } from '../modules/monitoring/index.js';
+import { RESOURCES_RESOLVERS } from '../modules/resources/index.js';
+import { USAGE_RESOLVERS } from '../modules/usage/index.js';
+import type { AppModule, ResolverClass } from '../shared/app-module.js';
 import type { SubscriptionTopicSource } from '../shared/pubsub/index.js';
 
-/**
- * Every resolver class in the API, in one list (append new slices' resolvers here).
- * Instances come from the container built by the composition root (start-api.ts).
- */
-export const RESOLVERS: readonly NewableFunction[] = [
-  HealthResolver,
-  RateLimitStatusResolver,
-  AuthResolver,
-  OAuthResolver,
-  ResourceProgressResolver,
-  CreateResourceResolver,
-  ReprocessResourceResolver,
-  ResourcesResolver,
-  ResourceFieldsResolver,
-  SearchResolver,
+/** Every slice's resolver classes: what schema.graphql is printed from (print-schema.ts). */
+export const SLICE_RESOLVERS: readonly ResolverClass[] = [
+  ...MONITORING_RESOLVERS,
+  ...USAGE_RESOLVERS,
+  ...AUTH_RESOLVERS,
+  ...RESOURCES_RESOLVERS,
 ];
 
-/** Builds the executable schema; `instances` maps each resolver class to its constructed instance. */
-export async function buildAppSchema(
-  instances: ReadonlyMap<NewableFunction, object>,
-  resolvers: readonly NewableFunction[] = RESOLVERS,
-): Promise<GraphQLSchema> {
+/** Builds the executable schema from the modules' resolvers (each class once, its instance from its module). */
+export async function buildAppSchema(modules: readonly Pick<AppModule, 'resolvers'>[]): Promise<GraphQLSchema> {
+  const instances = new Map<ResolverClass, object>();
+  for (const module of modules)
+    for (const [cls, instance] of module.resolvers) {
+      if (instances.has(cls)) throw new TypeError(`resolver ${cls.name} is registered by two modules`);
+      instances.set(cls, instance);
+    }
   return buildSchema({
-    resolvers: resolvers as [NewableFunction, ...NewableFunction[]],
+    resolvers: [...instances.keys()] as unknown as [NewableFunction, ...NewableFunction[]],
     validate: false,
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     pubSub: routeSubscriptionTopics(instances),
     container: {
-      get: (cls: NewableFunction) => {
+      get: (cls: ResolverClass) => {
         const instance = instances.get(cls);
         if (!instance) throw new TypeError(`no instance registered for resolver ${cls.name}`);
         return instance;

@@ -3,19 +3,11 @@ import { bootstrap, startProcessing, type Platform } from '../bootstrap/index.js
 import { pingDatabase, type DatabaseHandle } from '../shared/database/index.js';
 import type { Logger } from '../shared/logger.js';
 import { pingRedis, type RedisConnection } from '../shared/redis/index.js';
+import type { AppModule } from '../shared/app-module.js';
 import { createRateLimiting } from '../shared/rate-limit/index.js';
-import {
-  cachedReport,
-  checkHealth,
-  healthRoute,
-  HealthResolver,
-  PUBLIC_FIELDS as MONITORING_PUBLIC,
-} from '../modules/monitoring/index.js';
-import { RateLimitStatusResolver } from '../modules/usage/index.js';
+import { createMonitoringModule } from '../modules/monitoring/index.js';
+import { createUsageModule } from '../modules/usage/index.js';
 import { createAuthModule, type AuthModule } from '../modules/auth/index.js';
-import { ResourceProgressResolver } from '../modules/resources/progress/index.js';
-import { CreateResourceResolver } from '../modules/resources/create-resource.resolver.js';
-import { ReprocessResourceResolver } from '../modules/resources/reprocess-resource.resolver.js';
 import { createResourcesModule } from '../modules/resources/index.js';
 import { buildAppSchema } from './build-schema.js';
 import { createApp, type App } from './create-app.js';
@@ -48,8 +40,12 @@ export async function startApi(options: StartApiOptions): Promise<ApiRuntime> {
   const platform = await bootstrap({ config, logger, role: 'api' });
   const { db, redis, queue, progress, embeddings, lifetime } = platform;
   try {
-    const report = cachedReport(() =>
-      checkHealth({
+    // Embedded mode: the worker loop runs in this process on the same queue, tracker, database and model.
+    if (platform.mode === 'embedded')
+      await startProcessing(platform, { logger: logger.child({ component: 'worker' }) });
+    const auth = await createAuthModule({ config, logger, prisma: db.prisma, redis: redis?.client ?? null });
+    const modules: AppModule[] = [
+      createMonitoringModule({
         probes: {
           database: () => pingDatabase(db),
           redis: redis ? () => pingRedis(redis.client) : null,
@@ -58,45 +54,35 @@ export async function startApi(options: StartApiOptions): Promise<ApiRuntime> {
         version: packageVersion(),
         startedAt: Date.now(),
       }),
-    );
-    // Embedded mode: the worker loop runs in this process on the same queue, tracker, database and model.
-    if (platform.mode === 'embedded')
-      await startProcessing(platform, { logger: logger.child({ component: 'worker' }) });
-
-    const auth = await createAuthModule({ config, logger, prisma: db.prisma, redis: redis?.client ?? null });
+      // Called per request, after rateLimiting below exists (it needs every module's freeOperations).
+      createUsageModule({ status: (ctx) => rateLimiting.status(ctx) }),
+      auth,
+      createResourcesModule({
+        db,
+        progress: progress.tracker,
+        queue,
+        embeddings,
+        vectorCacheBytes: config.search.vectorCacheMb * 1024 * 1024,
+        logger,
+      }),
+    ];
     const rateLimiting = createRateLimiting({
       config: config.rateLimit,
       logger,
       redis: redis?.client ?? null,
       keyPrefix: config.redis.keyPrefix,
+      freeOperations: modules.flatMap((m) => m.freeOperations),
     });
     lifetime.defer('rate limiting', () => rateLimiting.close());
-    const resources = createResourcesModule({
-      db,
-      progress: progress.tracker,
-      embeddings,
-      vectorCacheBytes: config.search.vectorCacheMb * 1024 * 1024,
-      logger,
-    });
-    const processingTrigger = { db, queue, tracker: progress.tracker, logger };
-    const instances = new Map<NewableFunction, object>([
-      [HealthResolver, new HealthResolver(report)],
-      ...auth.resolvers,
-      [RateLimitStatusResolver, new RateLimitStatusResolver((ctx) => rateLimiting.status(ctx))],
-      [ResourceProgressResolver, new ResourceProgressResolver({ prisma: db.prisma, tracker: progress.tracker })],
-      [CreateResourceResolver, new CreateResourceResolver(processingTrigger)],
-      [ReprocessResourceResolver, new ReprocessResourceResolver(processingTrigger)],
-      ...resources.instances,
-    ]);
     const app = await createApp({
       config,
       logger,
-      schema: await buildAppSchema(instances),
+      schema: await buildAppSchema(modules),
       // Authentication first, then complexity and rate limiting (DESIGN.md §3).
-      guards: [requireAuthentication([...MONITORING_PUBLIC, ...auth.publicFields]), ...rateLimiting.guards],
+      guards: [requireAuthentication(modules.flatMap((m) => m.publicOperations)), ...rateLimiting.guards],
       authenticate: auth.authenticate,
       revalidate: auth.revalidate,
-      routes: (express) => express.get('/monitoring/health', healthRoute(report)),
+      routes: (express) => modules.forEach((m) => m.routes?.(express)),
       onSubscriptionStart: (ctx) => rateLimiting.subscriptionCaps.acquire(ctx),
       onSubscriptionEnd: (ctx) => rateLimiting.subscriptionCaps.release(ctx),
     });

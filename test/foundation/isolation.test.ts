@@ -74,6 +74,27 @@ describe('module isolation rules', () => {
       'config-imports-nothing-of-ours',
     ],
     [
+      'a root reaching into a slice past its index',
+      {
+        'src/modules/a/inner.ts': 'export const inner = 1;\n',
+        'src/server/leak.ts': "import { inner } from '../modules/a/inner.js';\nexport const x = inner;\n",
+      },
+      'slice-entered-only-through-its-index',
+    ],
+    [
+      'the API root importing the worker root',
+      {
+        'src/worker/start-worker.ts': 'export const w = 1;\n',
+        'src/server/leak.ts': "import { w } from '../worker/start-worker.js';\nexport const x = w;\n",
+      },
+      'api-root-does-not-import-worker-root',
+    ],
+    [
+      'the bootstrap importing a root',
+      { 'src/bootstrap/leak.ts': "import { m } from '../server/main.js';\nexport const x = m;\n" },
+      'bootstrap-imports-no-root',
+    ],
+    [
       'a cycle',
       {
         'src/shared/p.ts': "import { q } from './q.js';\nexport const p = () => q;\n",

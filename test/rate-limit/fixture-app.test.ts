@@ -3,6 +3,7 @@
  * public mutation and a subscription) and a stub authenticate ("Bearer <userId>:<tier>"), so rules that
  * need resolvers the product does not have yet (a subscription, a countable resolver) are tested too.
  */
+import type { ResolverClass } from '../../src/shared/app-module.js';
 import { createClient, type Client } from 'graphql-ws';
 import { Arg, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,13 +52,14 @@ async function startFixture(
   const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env });
   const logger = createLogger({ level: 'silent' });
   const rateLimiting = createRateLimiting({ config: config.rateLimit, logger, redis: null, keyPrefix: 'fixture:' });
-  const schema = await buildAppSchema(
-    new Map<abstract new (...args: never) => unknown, object>([
-      [FixtureResolver, new FixtureResolver()],
-      [RateLimitStatusResolver, new RateLimitStatusResolver((ctx) => rateLimiting.status(ctx))],
-    ]),
-    [FixtureResolver, RateLimitStatusResolver],
-  );
+  const schema = await buildAppSchema([
+    {
+      resolvers: new Map<ResolverClass, object>([
+        [FixtureResolver, new FixtureResolver()],
+        [RateLimitStatusResolver, new RateLimitStatusResolver((ctx) => rateLimiting.status(ctx))],
+      ]),
+    },
+  ]);
   const app = await createApp({
     config,
     logger,

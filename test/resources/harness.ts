@@ -19,6 +19,7 @@ import {
   type EmbeddingService,
 } from '../../src/shared/embeddings/index.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { createInProcessJobQueue } from '../../src/shared/queue/index.js';
 import { createInProcessStatusTracking, type StatusTracking } from '../../src/shared/status-tracker/index.js';
 import { createResourcesModule, type ResourcesModule } from '../../src/modules/resources/index.js';
 import { buildAppSchema } from '../../src/server/build-schema.js';
@@ -105,10 +106,13 @@ export async function openHarness(provider: Provider, options: { embeddings?: bo
   const module = createResourcesModule({
     db: { prisma, provider },
     progress: tracking.tracker,
+    // No consumer: these tests read and search; createResource only queues.
+    queue: createInProcessJobQueue({ logger }),
     embeddings: embeddings ?? unavailableEmbeddings,
     vectorCacheBytes: 64 * 1024 * 1024,
+    logger,
   });
-  const schema = await buildAppSchema(module.instances, module.resolvers);
+  const schema = await buildAppSchema([module]);
 
   const seed = async (owner: Viewer, docs: readonly SeedResource[]): Promise<string[]> => {
     const ids: string[] = [];

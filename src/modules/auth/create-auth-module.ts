@@ -1,3 +1,4 @@
+import type { AppModule, ResolverClass } from '../../shared/app-module.js';
 import type { Config, Tier } from '../../config/index.js';
 import type { Database } from '../../shared/database/index.js';
 import type { Logger } from '../../shared/logger.js';
@@ -49,10 +50,11 @@ export interface CreateAuthModuleOptions {
   readonly fetch?: typeof fetch;
 }
 
-export interface AuthModule {
+/** The resolver classes of this slice (schema.graphql is printed from them without instances). */
+export const AUTH_RESOLVERS: readonly ResolverClass[] = [AuthResolver, OAuthResolver];
+
+export interface AuthModule extends AppModule {
   readonly deps: AuthDeps;
-  readonly resolvers: ReadonlyMap<NewableFunction, object>;
-  readonly publicFields: readonly string[];
   readonly authenticate: Authenticate;
   /** Re-checks an earlier viewer (open WebSockets): ended session, deactivated user, current tier. */
   readonly revalidate: (viewer: Viewer) => Promise<AuthenticateResult>;
@@ -109,11 +111,12 @@ export async function createAuthModule(options: CreateAuthModuleOptions): Promis
   const ensureTestUser = createEnsureTestUser(deps);
   return {
     deps,
-    resolvers: new Map<NewableFunction, object>([
+    resolvers: new Map<ResolverClass, object>([
       [AuthResolver, new AuthResolver(deps)],
       [OAuthResolver, new OAuthResolver(deps)],
     ]),
-    publicFields: AUTH_PUBLIC_FIELDS,
+    publicOperations: AUTH_PUBLIC_FIELDS,
+    freeOperations: [],
     authenticate: createAuthenticate(deps, { ensureTestUser }),
     revalidate: createRevalidate(deps),
     setUserActive: (userId, active) => setUserActive(deps, { userId, active }),

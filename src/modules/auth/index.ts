@@ -1,4 +1,4 @@
-export { AUTH_PUBLIC_FIELDS, createAuthModule } from './create-auth-module.js';
+export { AUTH_PUBLIC_FIELDS, AUTH_RESOLVERS, createAuthModule } from './create-auth-module.js';
 export type { AuthModule, CreateAuthModuleOptions } from './create-auth-module.js';
 export { AuthResolver } from './auth.resolver.js';
 export { OAuthResolver } from './oauth.resolver.js';

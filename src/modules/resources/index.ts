@@ -1,5 +1,6 @@
 export { Resource } from './resource.type.js';
-export { createResourcesModule } from './create-resources-module.js';
+export { createResourcesModule, RESOURCES_RESOLVERS } from './create-resources-module.js';
+export { createProgressPersistence } from './progress/progress-persistence.js';
 export type { CreateResourcesModuleOptions, ResourcesModule } from './create-resources-module.js';
 export { ResourcesResolver } from './resources.resolver.js';
 export { ResourceFieldsResolver } from './fields/resource-fields.resolver.js';

@@ -10,6 +10,8 @@ export interface ComplexityGuardOptions {
   readonly maxCost: number;
   /** MAX_QUERY_DEPTH: operations nesting fields deeper are refused. */
   readonly maxDepth: number;
+  /** Root fields that cost nothing (the modules' `freeOperations`). */
+  readonly freeRootFields?: ReadonlySet<string>;
 }
 
 /**
@@ -21,7 +23,7 @@ export function createComplexityGuard(options: ComplexityGuardOptions): Operatio
   if (!(options.maxCost >= 1) || !(options.maxDepth >= 1))
     throw new TypeError('maxCost and maxDepth must be at least 1');
   return ({ ctx, schema, document, operation, variables }) => {
-    const analysis = analyzeQuery({ schema, document, operation, variables });
+    const analysis = analyzeQuery({ schema, document, operation, variables, freeRootFields: options.freeRootFields });
     ctx.loaders.set(ANALYSIS_KEY, analysis);
     if (analysis.depth > options.maxDepth) {
       throw new AppError(

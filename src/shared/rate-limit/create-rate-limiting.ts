@@ -18,6 +18,8 @@ export interface CreateRateLimitingOptions {
   readonly redis: Redis | null;
   /** Prefix of every Redis key (REDIS_KEY_PREFIX); rate-limit keys live under `<prefix>rl:`. */
   readonly keyPrefix: string;
+  /** Root fields that are free and never limited (the modules' `freeOperations`, e.g. `health`). */
+  readonly freeOperations?: readonly string[];
   /** Clock in unix ms (tests). */
   readonly now?: () => number;
 }
@@ -53,7 +55,11 @@ export function createRateLimiting(options: CreateRateLimitingOptions): RateLimi
   const limiter = createRateLimiter({ store, logger, ...(options.now ? { now: options.now } : {}) });
   const budgets = { tiers: config.tiers, anonymous: config.anonymous };
   const guards: OperationGuard[] = [
-    createComplexityGuard({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth }),
+    createComplexityGuard({
+      maxCost: config.maxQueryCost,
+      maxDepth: config.maxQueryDepth,
+      freeRootFields: new Set(options.freeOperations ?? []),
+    }),
   ];
   if (config.enabled) guards.push(createRateLimitGuard({ limiter, ...budgets }));
   const subscriptionCaps = createSubscriptionCaps({

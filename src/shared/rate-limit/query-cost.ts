@@ -20,8 +20,8 @@ import { AppError } from '../errors.js';
 /** Points an operation costs before list scaling (GitHub's secondary-limit weights). */
 export const BASE_COST = Object.freeze({ query: 1, mutation: 5, subscription: 1 });
 
-/** Root fields that are free and never limited: health and introspection. */
-export const FREE_ROOT_FIELDS: ReadonlySet<string> = new Set(['health', '__schema', '__type', '__typename']);
+/** Root fields that are always free: introspection. Slices add theirs (`freeOperations`, e.g. `health`). */
+export const FREE_ROOT_FIELDS: ReadonlySet<string> = new Set(['__schema', '__type', '__typename']);
 
 /**
  * Most selections an operation may expand to once every fragment spread is inlined (counted arithmetically):
@@ -44,6 +44,8 @@ export interface AnalyzeQueryOptions {
   readonly document: DocumentNode;
   readonly operation: OperationDefinitionNode;
   readonly variables: Readonly<Record<string, unknown>>;
+  /** Root fields beyond introspection that cost nothing (the modules' `freeOperations`). */
+  readonly freeRootFields?: ReadonlySet<string>;
 }
 
 /**
@@ -61,6 +63,7 @@ export interface AnalyzeQueryOptions {
  * (`extensions: { maxSelections }`) when the operation expands to more than MAX_EXPANDED_SELECTIONS selections.
  */
 export function analyzeQuery(options: AnalyzeQueryOptions): QueryAnalysis {
+  const freeRootFields = options.freeRootFields ?? new Set<string>();
   const { schema, document, operation, variables } = options;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
@@ -144,7 +147,7 @@ export function analyzeQuery(options: AnalyzeQueryOptions): QueryAnalysis {
         continue;
       }
       const name = sel.name.value;
-      if (!FREE_ROOT_FIELDS.has(name)) paid = true;
+      if (!FREE_ROOT_FIELDS.has(name) && !freeRootFields.has(name)) paid = true;
       if (INTROSPECTION.has(name) || name === '__typename') continue;
       depth = Math.max(depth, 1);
       const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
