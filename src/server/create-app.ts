@@ -7,12 +7,11 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express from 'express';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config/index.js';
 import { createRequestContext, type RequestContext, type Viewer } from '../shared/context.js';
 import type { AuthOutcome } from './auth-outcome.js';
-import { isAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { OperationGuard } from '../shared/operation-guard.js';
 import { createFormatError } from './format-error.js';
@@ -189,11 +188,4 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       return closing;
     },
   };
-}
-
-/** Converts an AppError into a GraphQLError carrying its code (for transports that need GraphQLError). */
-export function toGraphQLError(err: unknown): GraphQLError {
-  if (isAppError(err))
-    return new GraphQLError(err.message, { originalError: err, extensions: { ...err.extensions, code: err.code } });
-  return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import type { RequestContext } from '../shared/context.js';
 import { HTTP_STATUS, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS, isAppError, type ErrorCode } from '../shared/errors.js';
 import type { OperationGuard } from '../shared/operation-guard.js';
+import { toGraphQLError } from './to-graphql-error.js';
 
 /**
  * Runs the operation guards after parse/validate and before execution, and maps the outcome onto HTTP:
@@ -27,12 +27,7 @@ export function guardPlugin(guards: readonly OperationGuard[]): ApolloServerPlug
                 variables: rc.request.variables ?? {},
               });
             } catch (err) {
-              if (isAppError(err))
-                throw new GraphQLError(err.message, {
-                  originalError: err,
-                  extensions: { ...err.extensions, code: err.code },
-                });
-              throw err;
+              throw isAppError(err) ? toGraphQLError(err) : err;
             }
           }
         },

@@ -9,6 +9,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { createRequestContext, type RequestContext, type Viewer } from '../shared/context.js';
@@ -16,9 +17,10 @@ import { isAppError, type AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { OperationGuard } from '../shared/operation-guard.js';
 import type { AuthOutcome } from './auth-outcome.js';
+import { toGraphQLError } from './to-graphql-error.js';
 
-/** Close code for a missing, invalid or expired token (mirrors HTTP 401). */
-export const WS_CLOSE_UNAUTHORIZED = 4401;
+/** Close code for a missing, invalid or expired token (graphql-ws's own 4401, mirrors HTTP 401). */
+export const WS_CLOSE_UNAUTHORIZED = CloseCode.Unauthorized;
 /** Close code when the token cannot be checked right now (database down; mirrors HTTP 503). */
 export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
 /** Most lexical tokens a GraphQL document may have (HTTP and WebSocket alike); larger ones are BAD_USER_INPUT. */
@@ -114,12 +116,7 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
         if (options.revalidate && state.viewer) {
           const outcome = await options.revalidate(state.viewer);
           if (!outcome.viewer && outcome.authError?.code === 'SERVICE_UNAVAILABLE')
-            return [
-              new GraphQLError(outcome.authError.message, {
-                originalError: outcome.authError,
-                extensions: { ...outcome.authError.extensions, code: outcome.authError.code },
-              }),
-            ];
+            return [toGraphQLError(outcome.authError)];
           if (!outcome.viewer) {
             options.logger.info(
               { reason: outcome.authError?.code ?? 'revoked', ip: ctx.extra.request.socket.remoteAddress },
@@ -163,12 +160,8 @@ export function attachWebSocket(options: AttachWebSocketOptions): { dispose(): P
             state.operations.set(id, contextValue);
           }
         } catch (err) {
-          if (isAppError(err))
-            return [
-              new GraphQLError(err.message, { originalError: err, extensions: { ...err.extensions, code: err.code } }),
-            ];
-          options.logger.error({ err }, 'websocket guard failed');
-          return [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+          if (!isAppError(err)) options.logger.error({ err }, 'websocket guard failed');
+          return [toGraphQLError(err)];
         }
         return {
           schema: options.schema,

@@ -1,4 +1,5 @@
 import type { ComponentStatus, HealthProbe, HealthProbes, HealthStatus } from '../../shared/health.js';
+import { withTimeout } from '../../shared/with-timeout.js';
 
 export interface HealthReport {
   readonly status: HealthStatus;
@@ -42,19 +43,11 @@ export async function checkHealth(options: CheckHealthOptions): Promise<HealthRe
 }
 
 async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<ComponentStatus> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      probe(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
-      }),
-    ]);
+    await withTimeout(probe(), timeoutMs, 'health probe timed out');
     return 'up';
   } catch {
     return 'down';
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -12,6 +12,7 @@ import {
   type QueueJobState,
   type RetryPolicy,
 } from './types.js';
+import { withTimeout } from '../with-timeout.js';
 
 export interface BeeJobQueueOptions {
   /** redis://… (bee-queue opens its own `redis` v3 connections: 1 producer, +1 blocking +1 events for workers). */
@@ -242,16 +243,4 @@ export function createBeeJobQueue(options: BeeJobQueueOptions): ProcessingQueue 
       await queue.close(1_000).catch(() => undefined);
     },
   };
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

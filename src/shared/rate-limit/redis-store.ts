@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { sliceMs } from './sliding-window.js';
 import { SLICES_PER_WINDOW, type SlidingWindowStore, type StoreResult } from './types.js';
+import { withTimeout } from '../with-timeout.js';
 
 // The Redis twin of evaluateWindow() + the memory store, atomic because Redis runs a script alone.
 // KEYS: one hash per window (field = slice index, value = points).
@@ -105,28 +106,22 @@ export function createRedisSlidingWindowStore(options: RedisStoreOptions): Slidi
         ...limits.flatMap((l) => [String(sliceMs(l.window)), String(l.limit ?? -1)]),
       ];
       const run = runner[command] as ScriptRunner;
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const reply = await Promise.race([
-          run.call(client, keys.length, ...keys, ...args),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error('rate-limit check timed out')), timeoutMs);
-          }),
-        ]);
-        return {
-          allowed: reply[0] === 1,
-          windows: limits.map((_, w) => {
-            const retry = Number(reply[3 + 3 * w]);
-            return {
-              used: Number(reply[1 + 3 * w]),
-              resetAt: Number(reply[2 + 3 * w]),
-              retryAt: retry === -1 ? null : retry === -2 ? Infinity : retry,
-            };
-          }),
-        };
-      } finally {
-        clearTimeout(timer);
-      }
+      const reply = await withTimeout(
+        run.call(client, keys.length, ...keys, ...args),
+        timeoutMs,
+        'rate-limit check timed out',
+      );
+      return {
+        allowed: reply[0] === 1,
+        windows: limits.map((_, w) => {
+          const retry = Number(reply[3 + 3 * w]);
+          return {
+            used: Number(reply[1 + 3 * w]),
+            resetAt: Number(reply[2 + 3 * w]),
+            retryAt: retry === -1 ? null : retry === -2 ? Infinity : retry,
+          };
+        }),
+      };
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { createThrottledWarn } from '../logger.js';
+import { withTimeout } from '../with-timeout.js';
 
 export type { Redis };
 
@@ -59,16 +60,6 @@ export function openRedis(options: OpenRedisOptions): RedisConnection {
 /** Pings Redis with a timeout; rejects when it does not answer PONG in time. */
 export async function pingRedis(client: Redis, timeoutMs = 1_000): Promise<void> {
   if (client.status !== 'ready') throw new Error(`redis not ready (${client.status})`);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const reply = await Promise.race([
-      client.ping(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('redis ping timed out')), timeoutMs);
-      }),
-    ]);
-    if (reply !== 'PONG') throw new Error('unexpected redis ping reply');
-  } finally {
-    clearTimeout(timer);
-  }
+  const reply = await withTimeout(client.ping(), timeoutMs, 'redis ping timed out');
+  if (reply !== 'PONG') throw new Error('unexpected redis ping reply');
 }

@@ -2,6 +2,7 @@ import type { Redis } from '../redis/index.js';
 import type { Logger } from '../logger.js';
 import { createThrottledWarn } from '../logger.js';
 import { CLOCK_TOLERANCE_SECONDS } from './access-token.js';
+import { withTimeout } from '../with-timeout.js';
 
 /** What the cache knows about one session: `null` = nothing cached (or the cache is unreachable): ask the database. */
 export type CachedSessionState = 'live' | 'revoked' | null;
@@ -150,14 +151,4 @@ export function createMemorySessionStateCache(
       sweep(t);
     },
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timeout')), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

@@ -20,6 +20,7 @@ import type {
   StageStatus,
   StatusTracker,
 } from './types.js';
+import { withTimeout } from '../with-timeout.js';
 
 export interface CreateStatusTrackerOptions {
   /** Live records: createRedisProgressStore or createInProcessProgressStore. */
@@ -77,22 +78,8 @@ export function createStatusTracker(options: CreateStatusTrackerOptions): Status
     return snapshot;
   };
 
-  const readStore = async (ids: readonly string[]) => {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        store.read(ids),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`progress store did not answer within ${readTimeoutMs} ms`)),
-            readTimeoutMs,
-          );
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const readStore = (ids: readonly string[]) =>
+    withTimeout(store.read(ids), readTimeoutMs, `progress store did not answer within ${readTimeoutMs} ms`);
 
   const getProgressMany = async (resourceIds: readonly string[]): Promise<ResourceProgress[]> => {
     resourceIds.forEach(checkId);
