@@ -20,5 +20,16 @@ export default defineConfig({
     // Integration tests mostly wait on PostgreSQL and Redis, so one worker per core
     // (at least 2, at most 4) keeps a 2-core machine busy without starving the servers.
     maxWorkers: Math.min(4, Math.max(2, availableParallelism())),
+    // Enabled by `npm test` for a full run (scripts/test.mjs passes --coverage). Servers the tests
+    // spawn as child processes (`node --import tsx src/server/main.ts`) are not measured.
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/shared/database/generated/**', 'src/**/*.test.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: '.tmp/coverage',
+      // The figures still matter when a test failed: CI prints them either way.
+      reportOnFailure: true,
+    },
   },
 });

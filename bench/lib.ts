@@ -1,5 +1,9 @@
 // Small helpers shared by the benchmarks: latency statistics, a closed-loop HTTP load generator and printing.
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findRedisServer, startRedis } from '../scripts/lib/services.mjs';
 
 export interface LatencyStats {
   readonly count: number;
@@ -145,50 +149,24 @@ export async function startChild(script: string, env: Record<string, string> = {
 }
 
 /** A free TCP port on loopback (closed again before returning). */
-export async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as import('node:net').AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../scripts/lib/services.mjs';
 
 /**
- * Starts a throwaway redis-server on a free loopback port without persistence, waiting until it accepts
- * connections. Returns null when redis-server is not installed.
+ * Starts a throwaway redis-server on a free loopback port without persistence, waiting until it answers
+ * PING. Returns null when redis-server is not installed. `stop()` signals it and deletes its folder.
  */
 export async function startBenchRedis(): Promise<{ url: string; stop(): void } | null> {
-  const { spawn, spawnSync } = await import('node:child_process');
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const net = await import('node:net');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  if (spawnSync('redis-server', ['--version']).status !== 0) return null;
-  const port = await freePort();
+  const binary = findRedisServer();
+  if (!binary) return null;
   const dir = mkdtempSync(path.join(tmpdir(), 'pharos-bench-redis-'));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((r) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.on('connect', () => {
-        socket.destroy();
-        r(true);
-      });
-      socket.on('error', () => r(false));
-    });
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const server = await startRedis({ binary, dir }).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: server.url,
     stop: () => {
-      child.kill('SIGTERM');
+      server.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };

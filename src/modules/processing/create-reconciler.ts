@@ -29,7 +29,7 @@ export interface Reconciler {
 }
 
 /**
- * The periodic reconciler (issue 10): every `intervalMs`, one process of the cluster (whoever holds the
+ * The periodic reconciler: every `intervalMs`, one process of the cluster (whoever holds the
  * lock, a lease of 80 % of the interval) re-queues resources whose row says PENDING/PROCESSING but whose
  * job is gone, shows stages a crashed worker left PROCESSING as PENDING with a reason, and copies the live
  * progress record onto rows that fell behind it. The database row and the live record therefore never

@@ -1,8 +1,8 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
 /**
- * A user's resource. Issue 7 extends it (contentPreview, content, quality, categories, related, progress)
- * with field resolvers in their own files.
+ * A user's resource. Its heavier fields (contentPreview, content, quality, categories, related, progress) come
+ * from field resolvers in their own files (fields/).
  */
 @ObjectType({ description: 'A resource the caller ingested (URL, document or text).' })
 export class Resource {

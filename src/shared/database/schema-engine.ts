@@ -33,7 +33,7 @@ let bindings: Promise<WasmBindings> | undefined;
 /**
  * Loads and instantiates the WebAssembly schema engine once per process.
  * The package entry imports its `.wasm` as an ES module, which Node 20 refuses, so we instantiate the
- * bindings module by hand (see /work/shared/MACHINE.md, "Prisma 7 offline").
+ * bindings module by hand: read `schema_engine_bg.wasm`, hand its instance to the JS bindings, start it.
  */
 function loadBindings(): Promise<WasmBindings> {
   bindings ??= (async () => {

@@ -9,7 +9,7 @@ export interface ProcessResourceJob {
 
 /**
  * The processing queue: bee-queue on Redis (distributed) or in-process (embedded), same retry policy.
- * Implemented by src/shared/queue (issue 6). The resources slice enqueues; the worker composition root processes.
+ * Implemented by src/shared/queue. The resources slice enqueues; the worker composition root processes.
  */
 export interface JobQueue {
   /** Enqueues processing for a resource; a job already waiting or running for it is not duplicated. */

@@ -46,7 +46,7 @@ export interface MarkInterruptedOptions {
 
 /**
  * Records and publishes processing progress. Implementations: Redis (distributed) and in-process (embedded).
- * Implemented by src/shared/status-tracker (issue 5); the processing worker and the resources slice use it.
+ * Implemented by src/shared/status-tracker; the processing worker and the resources slice use it.
  */
 export interface StatusTracker {
   /** Atomically records one stage's status, stamps times, refreshes the TTL and publishes the new snapshot. */
