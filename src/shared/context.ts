@@ -1,6 +1,7 @@
 import type { Tier } from '../config/index.js';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { RateLimitDecision } from './rate-limit/types.js';
 
 /** Who is calling, as proven by a verified access token (or TEST_MODE). */
 export interface Viewer {
@@ -12,6 +13,14 @@ export interface Viewer {
   readonly expiresAt: number | null;
   /** The token's session (refresh-token family, `sid`); logout revokes it. Absent in TEST_MODE without a token. */
   readonly sessionId?: string | null;
+}
+
+/** What pricing and charging learned about the operation (written by the rate-limiting guard only). */
+export interface OperationState {
+  /** Static cost in points and field depth, computed before anything runs; null until priced. */
+  analysis: { readonly cost: number; readonly depth: number } | null;
+  /** The rate limiter's decision when the operation was charged; null when free or not charged. */
+  decision: RateLimitDecision | null;
 }
 
 /** The per-operation GraphQL context, on HTTP and WebSocket alike. */
@@ -27,6 +36,8 @@ export interface RequestContext {
   authError: AppError | null;
   /** Points charged for this operation by the rate limiter (0 when not charged). */
   cost: number;
+  /** The operation's price and rate-limit decision (see OperationState). */
+  readonly operation: OperationState;
   /** Headers to add to the HTTP response (rate-limit headers, Retry-After). Ignored on WebSocket. */
   readonly responseHeaders: Map<string, string>;
   /** Scratch space for per-request caches (DataLoaders), keyed by the owning module. */
@@ -47,5 +58,11 @@ export type RequestContextInit = Pick<
 
 /** A fresh per-operation context: nothing charged yet, no response headers, no loaders. */
 export function createRequestContext(init: RequestContextInit): RequestContext {
-  return { ...init, cost: 0, responseHeaders: new Map(), loaders: new Map() };
+  return {
+    ...init,
+    cost: 0,
+    operation: { analysis: null, decision: null },
+    responseHeaders: new Map(),
+    loaders: new Map(),
+  };
 }

@@ -88,6 +88,7 @@ export function createBeeJobQueue(options: BeeJobQueueOptions): ProcessingQueue 
   const toKey = (suffix: string): string => (queue as unknown as { toKey(s: string): string }).toKey(suffix);
   const rerunKey = (id: string) => toKey(`rerun:${id}`);
   let consuming = false;
+  let stopRaising = (): void => undefined;
   let closed = false;
 
   const create = async (job: ProcessResourceJob): Promise<boolean> => {
@@ -186,8 +187,19 @@ export function createBeeJobQueue(options: BeeJobQueueOptions): ProcessingQueue 
     queue
       .checkStalledJobs(Math.max(100, Math.floor(stallIntervalMs / 2)))
       .catch((err: unknown) => warn({ queue: queue.name, err }, 'stalled-job check failed'));
+    // bee-queue raises due delayed (retrying) jobs from a timer that it reschedules only after a success
+    // or a dropped connection: any other error (LOADING while Redis replays its AOF after a restart)
+    // stops it for good, and retries wait forever (seen in the fault suite). Nudge it on our own clock;
+    // raising is idempotent and cheap (one script call that moves only jobs already due).
+    const internals = queue as unknown as { _activateDelayed?: () => void };
+    if (typeof internals._activateDelayed !== 'function')
+      throw new TypeError('bee-queue internals changed: Queue#_activateDelayed is missing (bee-job-queue.ts)');
+    const raiseDelayed = setInterval(() => internals._activateDelayed!(), Math.max(1_000, stallIntervalMs));
+    raiseDelayed.unref();
+    stopRaising = () => clearInterval(raiseDelayed);
     return {
       async stop(timeoutMs) {
+        stopRaising();
         const abortTimer = setTimeout(() => running.forEach((c) => c.abort()), Math.max(0, timeoutMs - 50));
         try {
           await queue.close(Math.max(1, timeoutMs));
@@ -240,6 +252,7 @@ export function createBeeJobQueue(options: BeeJobQueueOptions): ProcessingQueue 
     },
     async close() {
       closed = true;
+      stopRaising();
       await queue.close(1_000).catch(() => undefined);
     },
   };

@@ -1,9 +1,6 @@
-import type { RequestContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { OperationGuard } from '../operation-guard.js';
 import { analyzeQuery, type QueryAnalysis } from './query-cost.js';
-
-const ANALYSIS_KEY = 'rate-limit:analysis';
 
 export interface ComplexityGuardOptions {
   /** MAX_QUERY_COST: operations costing more points are refused. */
@@ -15,16 +12,17 @@ export interface ComplexityGuardOptions {
 }
 
 /**
- * Guard: computes the operation's cost and depth (query-cost.ts) before execution, refuses it with
- * QUERY_TOO_COMPLEX (`extensions: { cost, maxCost }` or `{ depth, maxDepth }`) when over a maximum,
- * and leaves the analysis on the context for the rate-limit guard.
+ * Prices an operation: computes its cost and depth (query-cost.ts) before execution and refuses it with
+ * QUERY_TOO_COMPLEX (`extensions: { cost, maxCost }` or `{ depth, maxDepth }`) when over a maximum.
+ * @returns the analysis (the caller records it on `ctx.operation` and charges it).
  */
-export function createComplexityGuard(options: ComplexityGuardOptions): OperationGuard {
+export function createOperationPricer(
+  options: ComplexityGuardOptions,
+): (args: Omit<Parameters<OperationGuard>[0], 'ctx'>) => QueryAnalysis {
   if (!(options.maxCost >= 1) || !(options.maxDepth >= 1))
     throw new TypeError('maxCost and maxDepth must be at least 1');
-  return ({ ctx, schema, document, operation, variables }) => {
+  return ({ schema, document, operation, variables }) => {
     const analysis = analyzeQuery({ schema, document, operation, variables, freeRootFields: options.freeRootFields });
-    ctx.loaders.set(ANALYSIS_KEY, analysis);
     if (analysis.depth > options.maxDepth) {
       throw new AppError(
         'QUERY_TOO_COMPLEX',
@@ -43,10 +41,6 @@ export function createComplexityGuard(options: ComplexityGuardOptions): Operatio
         },
       );
     }
+    return analysis;
   };
-}
-
-/** The analysis the complexity guard stored for this operation, if it ran. */
-export function queryAnalysisOf(ctx: RequestContext): QueryAnalysis | undefined {
-  return ctx.loaders.get(ANALYSIS_KEY) as QueryAnalysis | undefined;
 }

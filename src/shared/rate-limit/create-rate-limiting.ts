@@ -3,9 +3,9 @@ import type { Config } from '../../config/index.js';
 import type { RequestContext } from '../context.js';
 import type { Logger } from '../logger.js';
 import type { OperationGuard } from '../operation-guard.js';
-import { createComplexityGuard, queryAnalysisOf } from './complexity-guard.js';
+import { createOperationPricer } from './complexity-guard.js';
 import { createMemorySlidingWindowStore } from './memory-store.js';
-import { createRateLimitGuard, limitsFor, rateLimitDecisionOf, rateLimitKey } from './rate-limit-guard.js';
+import { createOperationCharger, limitsFor, rateLimitKey } from './rate-limit-guard.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createRedisSlidingWindowStore } from './redis-store.js';
 import { createSubscriptionCaps, type SubscriptionCaps } from './subscription-caps.js';
@@ -34,7 +34,7 @@ export interface RateLimitStatusView {
 
 export interface RateLimiting {
   readonly limiter: RateLimiter;
-  /** Complexity guard, then (when RATE_LIMIT_ENABLED) the rate-limit guard: push after authentication. */
+  /** Prices the operation (MAX_QUERY_COST/DEPTH) and, when RATE_LIMIT_ENABLED, charges it: after authentication. */
   readonly guards: readonly OperationGuard[];
   readonly subscriptionCaps: SubscriptionCaps;
   /** The caller's counters as enforced (reuses this operation's decision when it was charged). */
@@ -54,14 +54,21 @@ export function createRateLimiting(options: CreateRateLimitingOptions): RateLimi
     : createMemorySlidingWindowStore();
   const limiter = createRateLimiter({ store, logger, ...(options.now ? { now: options.now } : {}) });
   const budgets = { tiers: config.tiers, anonymous: config.anonymous };
+  const price = createOperationPricer({
+    maxCost: config.maxQueryCost,
+    maxDepth: config.maxQueryDepth,
+    freeRootFields: new Set(options.freeOperations ?? []),
+  });
+  const charge = config.enabled ? createOperationCharger({ limiter, ...budgets }) : null;
+  // One guard prices and charges, so the price cannot be missing when it is charged; the maxima apply
+  // even when RATE_LIMIT_ENABLED is off.
   const guards: OperationGuard[] = [
-    createComplexityGuard({
-      maxCost: config.maxQueryCost,
-      maxDepth: config.maxQueryDepth,
-      freeRootFields: new Set(options.freeOperations ?? []),
-    }),
+    async ({ ctx, ...operation }) => {
+      const analysis = price(operation);
+      ctx.operation.analysis = analysis;
+      await charge?.(ctx, analysis.cost);
+    },
   ];
-  if (config.enabled) guards.push(createRateLimitGuard({ limiter, ...budgets }));
   const subscriptionCaps = createSubscriptionCaps({
     caps: config.enabled ? config.maxSubscriptions : { FREE: null, PREMIUM: null, ADMIN: null },
     logger,
@@ -74,8 +81,12 @@ export function createRateLimiting(options: CreateRateLimitingOptions): RateLimi
     subscriptionCaps,
     async status(ctx) {
       const decision: RateLimitDecision =
-        rateLimitDecisionOf(ctx) ?? (await limiter.peek(rateLimitKey(ctx), limitsFor(ctx, budgets)));
-      return { tier: ctx.viewer.tier, cost: ctx.cost || (queryAnalysisOf(ctx)?.cost ?? 0), windows: decision.windows };
+        ctx.operation.decision ?? (await limiter.peek(rateLimitKey(ctx), limitsFor(ctx, budgets)));
+      return {
+        tier: ctx.viewer.tier,
+        cost: ctx.cost || (ctx.operation.analysis?.cost ?? 0),
+        windows: decision.windows,
+      };
     },
     close: () => subscriptionCaps.close(),
   };

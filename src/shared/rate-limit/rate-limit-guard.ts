@@ -1,11 +1,7 @@
 import type { RequestContext } from '../context.js';
 import { AppError } from '../errors.js';
-import type { OperationGuard } from '../operation-guard.js';
-import { queryAnalysisOf } from './complexity-guard.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limiter.js';
-import { windowLimits, type RateLimitDecision, type Tier, type TierLimits, type WindowLimit } from './types.js';
-
-const DECISION_KEY = 'rate-limit:decision';
+import { windowLimits, type Tier, type TierLimits, type WindowLimit } from './types.js';
 
 export interface RateLimitGuardOptions {
   readonly limiter: RateLimiter;
@@ -29,16 +25,16 @@ export function limitsFor(
 }
 
 /**
- * Guard (after authentication and the complexity guard): charges the operation's cost to the caller's
- * budget. Free operations (health, introspection) are not charged. Sets `ctx.cost` and the
+ * Charges an operation's cost (priced before) to the caller's budget; a cost of 0 (free operations:
+ * health, introspection) is not charged. Sets `ctx.cost`, `ctx.operation.decision` and the
  * `X-RateLimit-*` headers; over a limit it logs the violation and throws RATE_LIMITED with
  * `extensions: { retryAfter, limit, window }` (the HTTP layer turns it into 429 + Retry-After).
  * An operation costing more than a whole window's budget can never run: QUERY_TOO_COMPLEX.
  */
-export function createRateLimitGuard(options: RateLimitGuardOptions): OperationGuard {
-  return async ({ ctx }) => {
-    const cost = queryAnalysisOf(ctx)?.cost;
-    if (cost === undefined) throw new TypeError('the rate-limit guard must run after the complexity guard');
+export function createOperationCharger(
+  options: RateLimitGuardOptions,
+): (ctx: RequestContext, cost: number) => Promise<void> {
+  return async (ctx, cost) => {
     if (cost === 0) return;
     const limits = limitsFor(ctx, options);
     const smallest = limits.reduce<WindowLimit | null>(
@@ -55,7 +51,7 @@ export function createRateLimitGuard(options: RateLimitGuardOptions): OperationG
       );
     }
     const decision = await options.limiter.consume(rateLimitKey(ctx), cost, limits);
-    ctx.loaders.set(DECISION_KEY, decision);
+    ctx.operation.decision = decision;
     for (const [name, value] of rateLimitHeaders(decision)) ctx.responseHeaders.set(name, value);
     if (decision.allowed) {
       ctx.cost = decision.degraded ? 0 : cost;
@@ -88,9 +84,4 @@ export function createRateLimitGuard(options: RateLimitGuardOptions): OperationG
       },
     );
   };
-}
-
-/** The decision the rate-limit guard made for this operation, if it charged one. */
-export function rateLimitDecisionOf(ctx: RequestContext): RateLimitDecision | undefined {
-  return ctx.loaders.get(DECISION_KEY) as RateLimitDecision | undefined;
 }
