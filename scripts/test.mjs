@@ -98,14 +98,26 @@ async function cleanup() {
   ]);
   // Anything else, e.g. a half-started server of a failed attempt.
   await stopServersUnder(tmpDir);
-  rmSync(tmpDir, { recursive: true, force: true });
+  removeTmpDir();
+}
+
+/**
+ * Deletes the run folder. An initdb that a test started just before an interrupt runs detached
+ * and may still be writing into it: retry a few times, and never let cleanup throw.
+ */
+function removeTmpDir() {
+  try {
+    rmSync(state.tmpDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (error) {
+    log(`could not delete ${state.tmpDir}: ${error.message}`);
+  }
 }
 
 /** Last resort when the process exits without cleanup() having finished: signal whatever is left. */
 function cleanupSync() {
   if (!state.tmpDir || !existsSync(state.tmpDir)) return;
   killServersUnder(state.tmpDir);
-  rmSync(state.tmpDir, { recursive: true, force: true });
+  removeTmpDir();
 }
 
 /** `--coverage` for a full run (no arguments) unless TEST_COVERAGE=0; TEST_COVERAGE=1 forces it. */

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { isAlive, redisCommand, startRedis, stopServersUnder } from '../../scripts/lib/services.mjs';
 import {
   createTestPostgresDatabase,
   createTestSqliteUrl,
@@ -115,5 +119,18 @@ describe('test services harness', () => {
 
     await server.start();
     expect(await query(server.url, 'SELECT v FROM kept')).toEqual([{ v: 'still here' }]);
+  });
+
+  it('sweeps a server left running under a folder, as npm test does after a crashed worker', async () => {
+    const dir = mkdtempSync(path.join(process.env.TEST_TMP_DIR ?? os.tmpdir(), 'sweep-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const server = await startRedis({ binary: process.env.TEST_REDIS_BIN ?? 'redis-server', dir: path.join(dir, 'a') });
+    const pid = server.pid();
+    expect(pid).toBeGreaterThan(0);
+
+    expect(await stopServersUnder(dir)).toEqual([path.join(dir, 'a', 'redis.pid')]);
+    expect(isAlive(pid!)).toBe(false);
+    await expect(redisCommand(server.port, ['PING'])).rejects.toThrow(/ECONNREFUSED/);
+    expect(await stopServersUnder(dir)).toEqual([]);
   });
 });
