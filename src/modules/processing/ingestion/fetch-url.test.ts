@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentStageError, TransientStageError } from '../errors.js';
 import { createUrlFetcher } from './fetch-url.js';
@@ -35,6 +36,21 @@ beforeAll(async () => {
         res.write(chunk);
         sent++;
       }, 1);
+    } else if (url.pathname === '/gzip' || url.pathname === '/br' || url.pathname === '/deflate') {
+      const html = Buffer.from('<p>compressed page</p>');
+      const encoding = url.pathname.slice(1);
+      const body =
+        encoding === 'gzip' ? gzipSync(html) : encoding === 'br' ? brotliCompressSync(html) : deflateSync(html);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-encoding': encoding }).end(body);
+    } else if (url.pathname === '/gzip-bomb') {
+      // 1 KB on the wire, 1 MB decoded: far over the 64 KB cap once decompressed.
+      res
+        .writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' })
+        .end(gzipSync(Buffer.alloc(1024 * 1024)));
+    } else if (url.pathname === '/gzip-corrupt') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end('not gzip at all');
+    } else if (url.pathname === '/compress') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'compress' }).end('LZW');
     } else if (url.pathname === '/missing') {
       res.writeHead(404).end('nope');
     } else if (url.pathname === '/busy') {
@@ -88,6 +104,25 @@ describe('createUrlFetcher', () => {
     const streamed = await failure(fetcher.fetch(`${base}/huge-chunked`));
     expect(streamed).toBeInstanceOf(PermanentStageError);
     expect(streamed!.message).toMatch(/larger than/);
+  });
+
+  it('decodes gzip, deflate and brotli pages, and caps the decoded size (a gzip bomb stops at the cap)', async () => {
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const doc = await fetcher.fetch(`${base}/${encoding}`);
+      expect(doc.body.toString('utf8')).toBe('<p>compressed page</p>');
+    }
+    const bomb = await failure(fetcher.fetch(`${base}/gzip-bomb`));
+    expect(bomb).toBeInstanceOf(PermanentStageError);
+    expect(bomb!.message).toMatch(/larger than/);
+  });
+
+  it('refuses corrupt compressed data and unknown encodings as permanent, readable failures', async () => {
+    const corrupt = await failure(fetcher.fetch(`${base}/gzip-corrupt`));
+    expect(corrupt).toBeInstanceOf(PermanentStageError);
+    expect(corrupt!.message).toBe("The site's gzip data is corrupt");
+    const unknown = await failure(fetcher.fetch(`${base}/compress`));
+    expect(unknown).toBeInstanceOf(PermanentStageError);
+    expect(unknown!.message).toMatch(/encoding Pharos cannot read \(compress\)/);
   });
 
   it('declares a 10 MB cap by default', async () => {

@@ -1,4 +1,6 @@
 import net from 'node:net';
+import type { Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, request, type Dispatcher } from 'undici';
 import { PermanentStageError, TransientStageError } from '../errors.js';
 import { ForbiddenAddressError, guardedLookup, isForbiddenAddress } from './address-policy.js';
@@ -75,6 +77,7 @@ export function createUrlFetcher(options: UrlFetcherOptions): UrlFetcher {
         headers: {
           'user-agent': options.userAgent ?? 'PharosBot/0.1 (knowledge ingestion)',
           accept: 'text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,*/*;q=0.1',
+          'accept-encoding': 'gzip, deflate, br',
         },
       });
     } catch (err) {
@@ -113,19 +116,32 @@ export function createUrlFetcher(options: UrlFetcherOptions): UrlFetcher {
           res.body.destroy();
           throw tooLarge(maxBytes);
         }
+        // Servers may compress even unasked; the cap applies to the decoded size (a zip bomb stops at it).
+        const encoding = String(res.headers['content-encoding'] ?? 'identity')
+          .toLowerCase()
+          .trim();
+        const decoder = decoderFor(encoding);
+        if (decoder === undefined) {
+          await res.body.dump().catch(() => undefined);
+          throw new PermanentStageError(`The site sent its document in an encoding Pharos cannot read (${encoding})`);
+        }
+        const stream: AsyncIterable<Buffer> = decoder ? res.body.pipe(decoder) : res.body;
         const chunks: Buffer[] = [];
         let size = 0;
         try {
-          for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          for await (const chunk of stream) {
             size += chunk.byteLength;
             if (size > maxBytes) {
               res.body.destroy();
+              decoder?.destroy();
               throw tooLarge(maxBytes);
             }
             chunks.push(chunk);
           }
         } catch (err) {
           if (err instanceof PermanentStageError) throw err;
+          if (decoder && (err as { code?: string }).code?.startsWith('Z_'))
+            throw new PermanentStageError(`The site's ${encoding} data is corrupt`, { cause: err });
           throw mapNetworkError(err, url, timeoutMs, maxBytes);
         }
         return {
@@ -141,6 +157,24 @@ export function createUrlFetcher(options: UrlFetcherOptions): UrlFetcher {
       await agent.close();
     },
   };
+}
+
+/** A decompressor for a Content-Encoding, null for none, undefined for one we cannot read. */
+function decoderFor(encoding: string): Transform | null | undefined {
+  switch (encoding) {
+    case '':
+    case 'identity':
+      return null;
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return undefined;
+  }
 }
 
 function forbidden(): PermanentStageError {
