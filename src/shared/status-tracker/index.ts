@@ -9,8 +9,8 @@ export type {
   StatusTracker,
   ProgressPersistence,
 } from './types.js';
-export { summarizeProgress } from './summarize-progress.js';
-export type { ProgressSummary } from './summarize-progress.js';
+export { summarizeProgress } from './overall-status.js';
+export type { ProgressSummary } from './overall-status.js';
 export {
   encodeStageState,
   decodeStageState,

@@ -1,4 +1,4 @@
-import { summarizeProgress } from './summarize-progress.js';
+import { summarizeProgress } from './overall-status.js';
 import {
   PROCESSING_STAGES,
   STAGE_STATUSES,

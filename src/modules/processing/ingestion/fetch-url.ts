@@ -3,7 +3,7 @@ import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, request, type Dispatcher } from 'undici';
 import { PermanentStageError, TransientStageError } from '../errors.js';
-import { ForbiddenAddressError, guardedLookup, isForbiddenAddress } from './address-policy.js';
+import { ForbiddenAddressError, guardedLookup, isForbiddenAddress } from './ssrf-guard.js';
 
 /** A fetched document: the final URL after redirects, its content type and raw body. */
 export interface FetchedDocument {

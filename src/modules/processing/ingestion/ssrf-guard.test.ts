@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isForbiddenAddress } from './address-policy.js';
+import { isForbiddenAddress } from './ssrf-guard.js';
 
 describe('isForbiddenAddress', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeProgress } from './summarize-progress.js';
+import { summarizeProgress } from './overall-status.js';
 import { PROCESSING_STAGES, type ProcessingStage, type StageStatus } from './types.js';
 
 type Row = [name: string, stages: Partial<Record<ProcessingStage, StageStatus>>, overall: StageStatus, percent: number];
