@@ -72,7 +72,9 @@ describe.each(IMPLEMENTATIONS)('%s status tracker', (_name, make) => {
     await tracker.initProgress(id);
     await tracker.setProgress(id, 'INGESTION', 'COMPLETED');
     const running = await tracker.setProgress(id, 'EMBEDDING', 'PROCESSING');
-    const watch = tracker.subscribe(id);
+    // The snapshot arrives once the subscription is confirmed, so the change below cannot be missed.
+    const watch = tracker.watchProgress(id);
+    expect((await watch.next()).value).toMatchObject({ version: running.version });
     const next = watch.next();
     const changed = await tracker.markInterrupted(id, {
       reason: 'worker stopped; waiting',
