@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from '../redis/index.js';
+import { defineScript, type Redis } from '../redis/index.js';
 
 /**
  * A lease held by at most one process of the cluster at a time, for periodic work that must not run
@@ -35,13 +35,15 @@ export function createRedisClusterLock(options: RedisClusterLockOptions): Cluste
   if (!options.key) throw new TypeError('createRedisClusterLock needs a key');
   const { redis, key } = options;
   const token = randomUUID();
+  const acquire = defineScript(redis, 'pharosLockAcquire', ACQUIRE, 1);
+  const release = defineScript(redis, 'pharosLockRelease', RELEASE, 1);
   return {
     async tryAcquire(ttlMs) {
       if (!Number.isInteger(ttlMs) || ttlMs < 1) throw new TypeError(`ttlMs must be a positive integer, got ${ttlMs}`);
-      return Number(await redis.eval(ACQUIRE, 1, key, token, String(ttlMs))) === 1;
+      return Number(await acquire(key, token, String(ttlMs))) === 1;
     },
     async release() {
-      await redis.eval(RELEASE, 1, key, token);
+      await release(key, token);
     },
   };
 }

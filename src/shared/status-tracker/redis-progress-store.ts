@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { Redis } from '../redis/index.js';
+import { defineScript, type Redis } from '../redis/index.js';
 import { SET_PROGRESS_LUA, type ProgressChange } from './apply-change.js';
 import { flatToFields, type ProgressFields } from './progress-record.js';
 import type { ProgressStore } from './progress-store.js';
@@ -19,19 +18,9 @@ export function createRedisProgressStore(options: RedisProgressStoreOptions): Pr
   const prefix = options.keyPrefix ?? 'pharos:progress:';
   if (!Number.isInteger(options.ttlSeconds) || options.ttlSeconds < 1)
     throw new TypeError('ttlSeconds must be a positive integer');
-  const sha = createHash('sha1').update(SET_PROGRESS_LUA).digest('hex');
+  const run = defineScript(redis, 'pharosSetProgress', SET_PROGRESS_LUA, 1);
   const key = (id: string) => `${prefix}${id}`;
   const channel = (id: string) => `${prefix}events:${id}`;
-
-  const run = async (args: string[]): Promise<unknown> => {
-    try {
-      return await redis.evalsha(sha, 1, ...args);
-    } catch (err) {
-      // First use on this server (or after SCRIPT FLUSH / a restart): send the script body once.
-      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return redis.eval(SET_PROGRESS_LUA, 1, ...args);
-      throw err;
-    }
-  };
 
   return {
     channel,
@@ -50,7 +39,7 @@ export function createRedisProgressStore(options: RedisProgressStoreOptions): Pr
                 change.error,
                 change.attempt === null ? '' : String(change.attempt),
               ];
-      const reply = await run(args);
+      const reply = await run(...args);
       if (reply === null && change.kind === 'interrupt') return null;
       return flatToFields(Array.isArray(reply) ? reply : []);
     },
