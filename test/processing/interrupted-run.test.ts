@@ -15,7 +15,10 @@ describe('a run after a crashed one', () => {
     await h.deps.tracker.setProgress(id, 'INGESTION', 'COMPLETED');
     await h.deps.tracker.setProgress(id, 'TAXONOMY', 'PROCESSING');
     const seen: ResourceProgress[] = [];
-    const watch = h.deps.tracker.subscribe(id);
+    const watch = h.deps.tracker.watchProgress(id);
+    // The snapshot first (the subscription is then confirmed): the dead worker's stage still PROCESSING.
+    const snapshot = (await watch.next()).value as ResourceProgress;
+    expect(snapshot.stages.find((s) => s.stage === 'TAXONOMY')).toMatchObject({ status: 'PROCESSING' });
     const collecting = (async () => {
       for await (const p of watch) {
         seen.push(p);

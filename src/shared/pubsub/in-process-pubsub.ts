@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { PubSub as EventPubSub } from 'graphql-subscriptions';
-import { channelIterator } from './channel-iterator.js';
 import type { PubSub, Unsubscribe } from './types.js';
 
 /**
@@ -30,8 +29,6 @@ export function createInProcessPubSub(): PubSub {
       await engine.publish(channel, JSON.stringify(payload));
     },
     subscribe,
-    asyncIterator: <T>(channel: string, iteratorOptions?: { maxBuffered?: number }) =>
-      channelIterator<T>(subscribe, channel, iteratorOptions),
     onReconnect: () => () => undefined,
     async close() {
       closed = true;

@@ -1,7 +1,6 @@
 import type { Logger } from '../logger.js';
 import { createThrottledWarn } from '../logger.js';
 import { openRedis, type RedisConnection } from '../redis/index.js';
-import { channelIterator } from './channel-iterator.js';
 import type { PubSub, Unsubscribe } from './types.js';
 
 export interface CreateRedisPubSubOptions {
@@ -156,8 +155,6 @@ export function createRedisPubSub(options: CreateRedisPubSubOptions): PubSub {
       await publisher.client.publish(channel, JSON.stringify(payload));
     },
     subscribe,
-    asyncIterator: <T>(channel: string, iteratorOptions?: { maxBuffered?: number }) =>
-      channelIterator<T>(subscribe, channel, iteratorOptions),
     onReconnect(listener) {
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);

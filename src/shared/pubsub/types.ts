@@ -17,11 +17,6 @@ export interface PubSub {
    */
   subscribe(channel: string, onMessage: (payload: unknown) => void): Promise<Unsubscribe>;
   /**
-   * The messages of `channel` as an async iterator (subscription starts on the first `next()`).
-   * At most `maxBuffered` (default 1000) undelivered messages are kept; older ones are dropped first.
-   */
-  asyncIterator<T = unknown>(channel: string, options?: { maxBuffered?: number }): AsyncIterableIterator<T>;
-  /**
    * Calls `listener` whenever the subscriber connection came back after an outage (subscriptions are restored
    * automatically, but messages published meanwhile are lost: re-read state). Never called in-process.
    */

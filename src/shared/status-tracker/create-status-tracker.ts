@@ -128,8 +128,8 @@ export function createStatusTracker(options: CreateStatusTrackerOptions): Status
   const decodeMessage = (resourceId: string, payload: unknown): ResourceProgress | null =>
     Array.isArray(payload) ? decodeFields(resourceId, flatToFields(payload)) : null;
 
-  /** Delivers changes with a version above the last one delivered; optionally the current snapshot first. */
-  const follow = (resourceId: string, withSnapshot: boolean): AsyncIterableIterator<ResourceProgress> => {
+  /** The current snapshot first, then changes with a version above the last one delivered. */
+  const watchProgress = (resourceId: string): AsyncIterableIterator<ResourceProgress> => {
     checkId(resourceId);
     let unsubscribe: (() => void) | null = null;
     let offReconnect: (() => void) | null = null;
@@ -140,7 +140,7 @@ export function createStatusTracker(options: CreateStatusTrackerOptions): Status
       },
     });
     let last = -1;
-    let ready = !withSnapshot;
+    let ready = false;
     const early: ResourceProgress[] = [];
     const deliver = (snapshot: ResourceProgress) => {
       if (!ready) {
@@ -165,7 +165,6 @@ export function createStatusTracker(options: CreateStatusTrackerOptions): Status
           () => undefined,
         );
       });
-      if (!withSnapshot) return;
       // Subscribed first, read second: every change after the snapshot arrives as a message, and
       // messages already contained in the snapshot are dropped by version.
       const [snapshot] = await getProgressMany([resourceId]);
@@ -217,8 +216,7 @@ export function createStatusTracker(options: CreateStatusTrackerOptions): Status
       checkId(resourceId);
       await store.remove(resourceId);
     },
-    subscribe: (resourceId: string) => follow(resourceId, false),
-    watchProgress: (resourceId: string) => follow(resourceId, true),
+    watchProgress,
     async close() {
       await Promise.allSettled([...persistChains.values()]);
       await store.close();

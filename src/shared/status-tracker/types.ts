@@ -70,8 +70,6 @@ export interface StatusTracker {
   getProgress(resourceId: string): Promise<ResourceProgress>;
   /** Removes the record (resource deleted). */
   clearProgress(resourceId: string): Promise<void>;
-  /** Updates in order, for one resource, starting after subscription; the caller closes it with `return()`. */
-  subscribe(resourceId: string): AsyncIterableIterator<ResourceProgress>;
   /** Current snapshots of many resources in one round trip, in the order of `resourceIds` (same fallbacks as getProgress). */
   getProgressMany(resourceIds: readonly string[]): Promise<ResourceProgress[]>;
   /**
