@@ -103,6 +103,8 @@ export async function bootstrap(options: BootstrapOptions): Promise<Platform> {
       redis: redis?.client ?? null,
       persistence: createProgressPersistence(db.prisma),
       name: `pharos:${role}:progress`,
+      // Workers only write progress: no pub/sub connections of their own.
+      writeOnly: role === 'worker',
     });
     lifetime.defer('progress', () => progress.close());
 

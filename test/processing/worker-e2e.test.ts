@@ -86,6 +86,14 @@ describe('worker processes with bee-queue on Redis', () => {
       });
   });
 
+  it('only writes progress: the worker holds no pub/sub connection of its own', async () => {
+    const names = String(await api.runtime.redis!.client.call('CLIENT', 'LIST'))
+      .split('\n')
+      .map((line) => /name=(\S+)/.exec(line)?.[1] ?? '');
+    expect(names.some((n) => n.startsWith('pharos:worker'))).toBe(true);
+    expect(names.filter((n) => n.startsWith('pharos:worker:progress'))).toEqual([]);
+  });
+
   it('processes a created resource through every stage, visible in the subscription', async () => {
     const id = await create({ content: PHOTOSYNTHESIS });
     const watch = watchProgress(api, user.accessToken, id);

@@ -27,11 +27,18 @@ export interface CreateRedisStatusTrackingOptions {
   /** CLIENT SETNAME prefix of the pub/sub connections. */
   readonly name?: string;
   readonly readTimeoutMs?: number;
+  /**
+   * A writer only (workers): changes are published on `redis` itself and `watchProgress` is refused,
+   * so the process opens no pub/sub connections of its own. Default false (the API watches).
+   */
+  readonly writeOnly?: boolean;
 }
 
-/** Distributed mode: progress hashes in Redis, changes through graphql-redis-subscriptions. */
+/** Distributed mode: progress hashes in Redis, changes through Redis pub/sub. */
 export function createRedisStatusTracking(options: CreateRedisStatusTrackingOptions): StatusTracking {
-  const pubsub = createRedisPubSub({ url: options.url, logger: options.logger, name: options.name });
+  const pubsub = options.writeOnly
+    ? createPublishOnlyPubSub(options.redis)
+    : createRedisPubSub({ url: options.url, logger: options.logger, name: options.name });
   const store = createRedisProgressStore({
     redis: options.redis,
     keyPrefix: options.keyPrefix,
@@ -79,6 +86,8 @@ export function openStatusTracking(options: {
   redis: Redis | null;
   persistence: ProgressPersistence | null;
   name?: string;
+  /** Workers write progress and never watch it (see CreateRedisStatusTrackingOptions.writeOnly). */
+  writeOnly?: boolean;
 }): StatusTracking {
   const { config } = options;
   if (config.redis.url) {
@@ -91,6 +100,7 @@ export function openStatusTracking(options: {
       persistence: options.persistence,
       logger: options.logger,
       name: options.name,
+      writeOnly: options.writeOnly ?? false,
     });
   }
   return createInProcessStatusTracking({
@@ -98,6 +108,18 @@ export function openStatusTracking(options: {
     persistence: options.persistence,
     logger: options.logger,
   });
+}
+
+/** Publishes on the caller's command connection (PUBLISH needs no subscribed connection); cannot subscribe. */
+function createPublishOnlyPubSub(redis: Redis): PubSub {
+  return {
+    async publish(channel, payload) {
+      await redis.publish(channel, JSON.stringify(payload));
+    },
+    subscribe: () => Promise.reject(new TypeError('this progress tracker only writes (a worker): watch from the API')),
+    onReconnect: () => () => undefined,
+    async close() {},
+  };
 }
 
 function closeBoth(tracker: StatusTrackerHandle, pubsub: PubSub): () => Promise<void> {
