@@ -1,6 +1,7 @@
 // Cost of authentication per request: the same `me` query with a bearer token (JWT verification, deny-list,
 // user lookup) against TEST_MODE without a token (no verification: the baseline), on one server, same run.
 // Embedded mode always; with Redis too when `redis-server` is on PATH (the deny-list then costs a round trip).
+import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,7 +114,7 @@ for (const line of summary) console.log(line);
       const dir = mkd(path.join(tmpdir(), 'pharos-bench-auth-micro-'));
       const config = loadConfig({
         NODE_ENV: 'development',
-        JWT_SECRET_KEY: 'b'.repeat(32),
+        JWT_SECRET_KEY: randomBytes(32).toString('base64url'),
         DATABASE_URL: `file:${path.join(dir, 'b.db')}`,
         LOG_LEVEL: 'silent',
         TEST_MODE: 'true',

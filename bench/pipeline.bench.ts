@@ -2,6 +2,7 @@
 // (the in-process queue, WORKER_CONCURRENCY=2, SQLite, the default 50k-word model), resources per second
 // and p50 per stage. Baseline in the same run: the embedding model alone on the same texts (chunking +
 // embedding every chunk), i.e. the floor any pipeline with this model pays.
+import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +43,7 @@ const texts = Array.from({ length: COUNT }, (_, i) => text(i));
 
 const config = loadConfig({
   NODE_ENV: 'production',
-  JWT_SECRET_KEY: 'x'.repeat(48),
+  JWT_SECRET_KEY: randomBytes(32).toString('base64url'),
   DATABASE_URL: `file:${path.join(dir, 'bench.db')}`,
   EMBEDDING_MODEL_PATH: modelsDir,
   LOG_LEVEL: 'warn',

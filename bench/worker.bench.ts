@@ -3,6 +3,7 @@
 // (SQLite, in-process queue) so nothing but this machine is needed. The first start builds the default
 // 50k-word model (reported apart); later starts load it. Baseline in the same run: spawning the same
 // `node --import tsx` process that only prints a line (the runtime's own start-up floor).
+import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,7 +61,7 @@ function startOnce(
 
 const env = (i: number) => ({
   NODE_ENV: 'production',
-  JWT_SECRET_KEY: 'x'.repeat(48),
+  JWT_SECRET_KEY: randomBytes(32).toString('base64url'),
   DATABASE_URL: `file:${path.join(dir, `db-${i}.db`)}`,
   EMBEDDING_MODEL_PATH: path.join(dir, 'models'),
   LOG_LEVEL: 'info',

@@ -48,6 +48,7 @@ export interface Config {
     readonly oauthProviders: readonly OAuthProviderConfig[];
     readonly oauthHttpTimeoutMs: number;
     readonly loginMaxFailures: number;
+    readonly loginAccountMaxFailures: number;
     readonly userCacheSeconds: number;
     readonly loginFailureWindowSeconds: number;
   };
@@ -59,10 +60,23 @@ export interface Config {
     readonly anonymous: TierLimits;
     readonly maxQueryCost: number;
     readonly maxQueryDepth: number;
+    /** MAX_QUERY_NODES: most objects an operation may return (static estimate). */
+    readonly maxQueryNodes: number;
+    /** MAX_QUERY_ALIASES: most aliased fields per operation. */
+    readonly maxQueryAliases: number;
     readonly maxSubscriptions: Readonly<Record<Tier, number | null>>;
   };
   readonly trustProxy: boolean | number | string;
   readonly introspection: boolean;
+  /** Per-operation execution limits, on HTTP and WebSocket alike. */
+  readonly execution: {
+    /** MAX_RESPONSE_BYTES: bytes of answer one operation may produce. */
+    readonly maxResponseBytes: number;
+    /** QUERY_TIMEOUT_MS: deadline of a query or mutation (not of a subscription's lifetime). */
+    readonly queryTimeoutMs: number;
+    /** WS_MAX_CONNECTIONS_PER_USER: open WebSocket connections per user on one instance. */
+    readonly maxWebSocketsPerUser: number;
+  };
   readonly progressTtlSeconds: number;
   readonly embeddings: {
     readonly model: string;
@@ -180,6 +194,12 @@ export function loadConfig(
     if (jwtSecretGenerated) problems.push({ variable: 'JWT_SECRET_KEY', message: 'is required in production' });
     else if (jwtSecret.byteLength < 32)
       problems.push({ variable: 'JWT_SECRET_KEY', message: 'must be at least 32 bytes in production' });
+    else if (!looksRandom(jwtSecret.reveal()))
+      problems.push({
+        variable: 'JWT_SECRET_KEY',
+        message:
+          'has too little entropy for production (repeated or few distinct characters); use at least 32 random bytes, e.g. `openssl rand -base64 48`',
+      });
     if (oauthProviders.some((p) => p.allowInsecureRequests))
       problems.push({ variable: 'OAUTH2_PROVIDERS', message: 'allowInsecureRequests must not be set in production' });
   } else if (!jwtSecretGenerated && jwtSecret.byteLength < 16) {
@@ -228,6 +248,7 @@ export function loadConfig(
       oauthProviders,
       oauthHttpTimeoutMs: get<number>('OAUTH_HTTP_TIMEOUT_MS'),
       loginMaxFailures: get<number>('LOGIN_MAX_FAILURES'),
+      loginAccountMaxFailures: get<number>('LOGIN_ACCOUNT_MAX_FAILURES'),
       userCacheSeconds: get<number>('AUTH_USER_CACHE_SECONDS'),
       loginFailureWindowSeconds: get<number>('LOGIN_FAILURE_WINDOW_SECONDS'),
     },
@@ -242,6 +263,8 @@ export function loadConfig(
       anonymous: tierLimits('ANONYMOUS'),
       maxQueryCost: get<number>('MAX_QUERY_COST'),
       maxQueryDepth: get<number>('MAX_QUERY_DEPTH'),
+      maxQueryNodes: get<number>('MAX_QUERY_NODES'),
+      maxQueryAliases: get<number>('MAX_QUERY_ALIASES'),
       maxSubscriptions: {
         FREE: get<number | undefined>('SUBSCRIPTIONS_MAX_FREE') ?? null,
         PREMIUM: get<number | undefined>('SUBSCRIPTIONS_MAX_PREMIUM') ?? null,
@@ -250,6 +273,11 @@ export function loadConfig(
     },
     trustProxy,
     introspection: get<boolean | undefined>('INTROSPECTION') ?? !isProduction,
+    execution: {
+      maxResponseBytes: get<number>('MAX_RESPONSE_BYTES'),
+      queryTimeoutMs: get<number>('QUERY_TIMEOUT_MS'),
+      maxWebSocketsPerUser: get<number>('WS_MAX_CONNECTIONS_PER_USER'),
+    },
     progressTtlSeconds: get<number>('PROGRESS_TTL_SECONDS'),
     embeddings: {
       model: get<string>('EMBEDDING_MODEL'),
@@ -268,6 +296,32 @@ export function loadConfig(
     allowPrivateUrls: get<boolean>('ALLOW_PRIVATE_URLS'),
     logLevel: get<Config['logLevel']>('LOG_LEVEL'),
   } satisfies Config);
+}
+
+/** Bits a production JWT_SECRET_KEY must at least carry, as estimated by `looksRandom`. */
+export const JWT_SECRET_MIN_ENTROPY_BITS = 120;
+
+/**
+ * Whether a secret plausibly came from a random generator. The estimate is the empirical Shannon entropy
+ * (bits per character × length) of its characters and, to catch runs like "abcdef…", of the differences
+ * between neighbouring characters, whichever is lower; a secret that is one shorter string repeated is
+ * refused too. `'a'.repeat(32)` carries 0 bits, "my-super-secret-jwt-key-for-prod" 118; 32 random
+ * alphanumerics at least 122 (100,000 samples), `openssl rand -base64 48` about 330.
+ */
+export function looksRandom(secret: string): boolean {
+  const points = [...secret].map((c) => c.codePointAt(0)!);
+  const deltas = points.slice(1).map((p, i) => p - points[i]!);
+  const entropy = (values: number[]) => {
+    const counts = new Map<number, number>();
+    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    let bits = 0;
+    for (const n of counts.values()) bits -= (n / values.length) * Math.log2(n / values.length);
+    return bits * points.length;
+  };
+  if (points.length < 2 || Math.min(entropy(points), entropy(deltas)) < JWT_SECRET_MIN_ENTROPY_BITS) return false;
+  for (let period = 1; period <= points.length / 2; period++)
+    if (points.length % period === 0 && points.every((p, i) => p === points[i % period])) return false;
+  return true;
 }
 
 function deepFreeze<T>(obj: T): T {

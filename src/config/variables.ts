@@ -161,7 +161,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     type: 'string ≥ 32 bytes',
     secret: true,
     description:
-      'HMAC key for access tokens. Required in production; in development a random per-process key is used when unset (tokens then die with the process).',
+      'HMAC key for access tokens. Required in production, where it must also look random (at least 128 bits estimated from its characters: `openssl rand -base64 48`); in development a random per-process key is used when unset (tokens then die with the process).',
     schema: str,
   }),
   v({
@@ -227,7 +227,16 @@ export const VARIABLES: readonly VariableSpec[] = [
     name: 'LOGIN_MAX_FAILURES',
     type: 'integer',
     default: '10',
-    description: 'Failed logins allowed per email+IP (and ×5 per IP) within LOGIN_FAILURE_WINDOW_SECONDS.',
+    description:
+      'Failed logins allowed per email and client network (an IPv4 address or an IPv6 /64), and ×5 per client network, within LOGIN_FAILURE_WINDOW_SECONDS.',
+    schema: int(1),
+  }),
+  v({
+    name: 'LOGIN_ACCOUNT_MAX_FAILURES',
+    type: 'integer',
+    default: '20',
+    description:
+      'Login attempts on one account from any address before each further one must wait 1 s, then 2 s, 4 s… (at most LOGIN_FAILURE_WINDOW_SECONDS); a successful login resets it.',
     schema: int(1),
   }),
   v({
@@ -274,6 +283,21 @@ export const VARIABLES: readonly VariableSpec[] = [
     schema: int(1),
   }),
   v({
+    name: 'MAX_QUERY_NODES',
+    type: 'integer',
+    default: '50000',
+    description:
+      'Most objects an operation may return, computed before it runs (page sizes multiplied through nesting, siblings and aliases summed); more is QUERY_TOO_COMPLEX.',
+    schema: int(1),
+  }),
+  v({
+    name: 'MAX_QUERY_ALIASES',
+    type: 'integer',
+    default: '200',
+    description: 'Most aliased fields one operation may select (fragments expanded); more is QUERY_TOO_COMPLEX.',
+    schema: int(1),
+  }),
+  v({
     name: 'MAX_QUERY_DEPTH',
     type: 'integer',
     default: '10',
@@ -312,6 +336,28 @@ export const VARIABLES: readonly VariableSpec[] = [
     type: 'boolean',
     description: 'Allow schema introspection (default: on except in production).',
     schema: bool,
+  }),
+  v({
+    name: 'MAX_RESPONSE_BYTES',
+    type: 'integer bytes',
+    default: '8388608',
+    description:
+      'Largest answer one operation may produce (8 MiB); past it the operation stops with QUERY_TOO_COMPLEX.',
+    schema: int(1024),
+  }),
+  v({
+    name: 'QUERY_TIMEOUT_MS',
+    type: 'integer ms',
+    default: '10000',
+    description: 'Execution deadline of one query or mutation; past it the operation is cancelled (QUERY_TOO_COMPLEX).',
+    schema: int(1),
+  }),
+  v({
+    name: 'WS_MAX_CONNECTIONS_PER_USER',
+    type: 'integer',
+    default: '20',
+    description: 'Open WebSocket connections one user may hold per API instance; more are closed with 4403.',
+    schema: int(1),
   }),
   v({
     name: 'PROGRESS_TTL_SECONDS',

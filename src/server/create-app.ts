@@ -16,6 +16,11 @@ import type { Logger } from '../shared/logger.js';
 import type { OperationGuard } from '../shared/operation-guard.js';
 import { createFormatError } from './format-error.js';
 import { guardPlugin } from './guard-plugin.js';
+import { meterResolvers } from './metered-resolvers.js';
+import { createOperationControl } from './operation-control.js';
+import { operationLimitsPlugin } from './operation-limits-plugin.js';
+import { securityHeaders } from './security-headers.js';
+import { hideVariableSuggestionsPlugin } from './variable-errors.js';
 import { attachWebSocket, MAX_QUERY_TOKENS } from './websocket.js';
 
 export type { AuthOutcome } from './auth-outcome.js';
@@ -56,12 +61,15 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   app.set('trust proxy', config.trustProxy);
   const httpServer = createServer(app);
   const formatError = createFormatError({ logger, exposeDetails: false });
+  // Cancellation and the response cap, enforced at every field on both transports (metered-resolvers.ts).
+  const schema = meterResolvers(options.schema);
+  const hideSuggestions = config.isProduction;
 
   // 1 MiB per WebSocket message (ws defaults to 100 MiB; HTTP bodies are capped separately).
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1 << 20 });
   const ws = attachWebSocket({
     wsServer,
-    schema: options.schema,
+    schema,
     logger,
     guards: options.guards,
     authenticate: options.authenticate,
@@ -70,11 +78,16 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     onSubscriptionStart: options.onSubscriptionStart,
     onSubscriptionEnd: options.onSubscriptionEnd,
     revalidate: options.revalidate,
+    introspection: config.introspection,
+    hideSuggestions,
+    limits: config.execution,
   });
 
   const apollo = new ApolloServer<RequestContext>({
-    schema: options.schema,
+    schema,
     introspection: config.introspection,
+    // "Did you mean …" names fields and types a client could not otherwise list (OWASP GraphQL cheat sheet).
+    hideSchemaDetailsFromClientErrors: hideSuggestions,
     includeStacktraceInErrorResponses: false,
     // Our process shell owns SIGTERM/SIGINT; Apollo's own handler would call stop() a second time,
     // and that second stop() never resolves (shutdown hung until the forced exit).
@@ -101,11 +114,15 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       config.isProduction
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // Before guardPlugin: it maps the one limit error this leaves onto the HTTP status.
+      operationLimitsPlugin(formatError),
       guardPlugin(options.guards),
+      ...(hideSuggestions ? [hideVariableSuggestionsPlugin(formatError)] : []),
     ],
   });
   await apollo.start();
 
+  app.use(securityHeaders({ isProduction: config.isProduction }));
   app.use((req, res, next) => {
     const given = req.get('x-request-id');
     const requestId = given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
@@ -132,10 +149,25 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = String(res.locals.requestId);
+        const control = createOperationControl({
+          maxResponseBytes: config.execution.maxResponseBytes,
+          timeoutMs: config.execution.queryTimeoutMs,
+        });
+        // 'close' before the response finished: the client hung up, so stop working for it.
+        res.once('close', () => {
+          if (!res.writableFinished && !control.signal.aborted) {
+            logger.info({ requestId }, 'client closed the connection: operation cancelled');
+            control.cancel();
+          }
+          control.dispose();
+        });
+        // Gone before this listener existed ('close' already emitted).
+        if (res.closed || req.socket.destroyed) control.cancel();
         const outcome = await options.authenticate(req.get('authorization'), {
           ip: req.ip ?? req.socket.remoteAddress,
         });
         return createRequestContext({
+          control,
           requestId,
           logger: logger.child({ requestId }),
           transport: 'http',

@@ -72,6 +72,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiRuntime> {
       redis: redis?.client ?? null,
       keyPrefix: config.redis.keyPrefix,
       freeOperations: modules.flatMap((m) => m.freeOperations),
+      publicOperations: modules.flatMap((m) => m.publicOperations),
     });
     lifetime.defer('rate limiting', () => rateLimiting.close());
     const app = await createApp({

@@ -42,6 +42,32 @@ export interface RequestContext {
   readonly responseHeaders: Map<string, string>;
   /** Scratch space for per-request caches (DataLoaders), keyed by the owning module. */
   readonly loaders: Map<string, unknown>;
+  /**
+   * Aborted when the operation must stop: its deadline (QUERY_TIMEOUT_MS) passed, the client went away
+   * (HTTP connection closed, WebSocket `complete` or close) or the answer grew past MAX_RESPONSE_BYTES.
+   * `signal.reason` is then an AppError. Long loops check it between steps (throwIfCancelled).
+   */
+  readonly signal: AbortSignal;
+  /** Counts the bytes of answer produced so far; past the cap it aborts `signal` and throws its reason. */
+  readonly meter: ResponseMeter;
+}
+
+/** The response-size counter of one operation (see RequestContext.meter). */
+export interface ResponseMeter {
+  /**
+   * Adds `bytes` (UTF-8, about what the value takes in the JSON answer).
+   * @throws AppError QUERY_TOO_COMPLEX once the total passes the operation's cap.
+   */
+  add(bytes: number): void;
+}
+
+/**
+ * Throws `signal.reason` when `signal` is aborted (an AppError when aborted by the server's limits), so a
+ * cancelled operation stops at the next step instead of finishing work nobody will read.
+ */
+export function throwIfCancelled(signal: AbortSignal): void {
+  if (!signal.aborted) return;
+  throw signal.reason instanceof Error ? signal.reason : new AppError('BAD_USER_INPUT', 'The operation was cancelled');
 }
 
 /** The caller's identity, or UNAUTHENTICATED. */
@@ -56,13 +82,26 @@ export type RequestContextInit = Pick<
   'requestId' | 'logger' | 'transport' | 'ip' | 'userAgent' | 'viewer' | 'authError'
 >;
 
+/** Cancellation and metering of one operation; absent (in unit tests) means never cancelled, not metered. */
+export interface OperationControl {
+  readonly signal: AbortSignal;
+  readonly meter: ResponseMeter;
+}
+
+const UNLIMITED: OperationControl = { signal: new AbortController().signal, meter: { add: () => undefined } };
+
 /** A fresh per-operation context: nothing charged yet, no response headers, no loaders. */
-export function createRequestContext(init: RequestContextInit): RequestContext {
+export function createRequestContext(
+  init: RequestContextInit & { readonly control?: OperationControl },
+): RequestContext {
+  const { control = UNLIMITED, ...caller } = init;
   return {
-    ...init,
+    ...caller,
     cost: 0,
     operation: { analysis: null, decision: null },
     responseHeaders: new Map(),
     loaders: new Map(),
+    signal: control.signal,
+    meter: control.meter,
   };
 }

@@ -6,6 +6,7 @@ const record = (createdAt: number): OAuthStateRecord => ({
   redirectUri: 'http://127.0.0.1/cb',
   codeVerifier: 'v',
   nonce: null,
+  bindingHash: 'h',
   createdAt,
 });
 

@@ -12,9 +12,9 @@ import {
 } from './oauth-servers.js';
 
 const AUTHORIZE =
-  'mutation($p: OAuthProvider!, $r: String) { oauthAuthorizeUrl(provider: $p, redirectUri: $r) { url state } }';
+  'mutation($p: OAuthProvider!, $r: String) { oauthAuthorizeUrl(provider: $p, redirectUri: $r) { url state binding } }';
 const CALLBACK =
-  'mutation($p: OAuthProvider!, $c: String!, $s: String!) { oauthCallback(provider: $p, code: $c, state: $s) { accessToken refreshToken tokenType user { id email tier name } } }';
+  'mutation($p: OAuthProvider!, $c: String!, $s: String!, $b: String!) { oauthCallback(provider: $p, code: $c, state: $s, binding: $b) { accessToken refreshToken tokenType user { id email tier name } } }';
 const SECRETS = {
   google: 'google-client-secret-9f8e7d',
   keycloak: 'keycloak-client-secret-1a2b3c',
@@ -73,16 +73,20 @@ describe.each([
     });
   });
 
+  // This client's binding secret per state, as a frontend keeps it between the two steps.
+  const bindings = new Map<string, string>();
   const start = async (p: string, redirectUri?: string) => {
-    const res = await graphql<{ oauthAuthorizeUrl: { url: string; state: string } }>(api, AUTHORIZE, {
+    const res = await graphql<{ oauthAuthorizeUrl: { url: string; state: string; binding: string } }>(api, AUTHORIZE, {
       p,
       r: redirectUri ?? null,
     });
     expect(res.body.errors).toBeUndefined();
-    return res.body.data!.oauthAuthorizeUrl;
+    const authorization = res.body.data!.oauthAuthorizeUrl;
+    bindings.set(authorization.state, authorization.binding);
+    return authorization;
   };
   const callback = (p: string, code: string, state: string) =>
-    graphql<{ oauthCallback: Payload }>(api, CALLBACK, { p, c: code, s: state });
+    graphql<{ oauthCallback: Payload }>(api, CALLBACK, { p, c: code, s: state, b: bindings.get(state) ?? 'none' });
   const oidcLogin = async (p: 'GOOGLE' | 'OIDC', accountId: string) => {
     const { url, state } = await start(p);
     const redirect = await op.authorize(url, accountId);
@@ -322,7 +326,14 @@ describe.each([
 async function expiredInMemory(): Promise<void> {
   let now = 1_000_000;
   const store = createMemoryOAuthStateStore({ now: () => now });
-  const record = { provider: 'GOOGLE', redirectUri: REDIRECT_URI, codeVerifier: 'v', nonce: 'n', createdAt: now };
+  const record = {
+    provider: 'GOOGLE',
+    redirectUri: REDIRECT_URI,
+    codeVerifier: 'v',
+    nonce: 'n',
+    bindingHash: 'h',
+    createdAt: now,
+  };
   await store.put('s1', record, OAUTH_STATE_TTL_SECONDS);
   await store.put('s2', record, OAUTH_STATE_TTL_SECONDS);
   now += OAUTH_STATE_TTL_SECONDS * 1000 - 1;

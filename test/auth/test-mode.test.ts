@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { createTestUser, graphql, startTestApi } from '../support/api.js';
+
+/** A production JWT_SECRET_KEY must look random (length alone is not enough). */
+const PROD_SECRET = randomBytes(32).toString('base64url');
 
 const ME = '{ me { id email tier } }';
 
@@ -38,7 +42,7 @@ describe.each([{ provider: 'sqlite' as const }, { provider: 'postgresql' as cons
 
 describe('TEST_MODE in production', () => {
   it('is refused at startup', () => {
-    const env = { NODE_ENV: 'production', TEST_MODE: 'true', JWT_SECRET_KEY: 'x'.repeat(40) };
+    const env = { NODE_ENV: 'production', TEST_MODE: 'true', JWT_SECRET_KEY: PROD_SECRET };
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
       loadConfig(env);
@@ -60,7 +64,7 @@ describe('TEST_MODE in production', () => {
       },
     ]);
     expect(() =>
-      loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 'x'.repeat(40), OAUTH2_PROVIDERS: providers }),
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: PROD_SECRET, OAUTH2_PROVIDERS: providers }),
     ).toThrow(/OAUTH2_PROVIDERS/);
   });
 });

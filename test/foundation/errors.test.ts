@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Arg, Field, ObjectType, Query, Resolver, buildSchema } from 'type-graphql';
 import { Writable } from 'node:stream';
@@ -49,7 +50,7 @@ const logLines: string[] = [];
 beforeAll(async () => {
   const config = loadConfig({
     NODE_ENV: 'production',
-    JWT_SECRET_KEY: 'k'.repeat(32),
+    JWT_SECRET_KEY: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'info',
     PORT: '0',
     HOST: '127.0.0.1',

@@ -51,7 +51,13 @@ async function startFixture(
 ): Promise<{ app: App; url: string; wsUrl: string; rateLimiting: RateLimiting }> {
   const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env });
   const logger = createLogger({ level: 'silent' });
-  const rateLimiting = createRateLimiting({ config: config.rateLimit, logger, redis: null, keyPrefix: 'fixture:' });
+  const rateLimiting = createRateLimiting({
+    config: config.rateLimit,
+    logger,
+    redis: null,
+    keyPrefix: 'fixture:',
+    publicOperations: ['ping'],
+  });
   const schema = await buildAppSchema([
     {
       resolvers: new Map<ResolverClass, object>([
@@ -114,9 +120,9 @@ describe('cost and complexity', () => {
       authorization: 'Bearer cost-user:FREE',
     });
     expect(res.status).toBe(200);
-    // items(first: 250) weighs 3, rateLimitStatus's `windows` list 1: siblings add.
-    expect(res.headers.get('x-ratelimit-cost')).toBe('4');
-    expect(res.body.data?.rateLimitStatus).toEqual({ cost: 4, windows: [{ used: 4 }, { used: 4 }, { used: 4 }] });
+    // items(first: 250) returns 250 nodes → 3 points, more than its two root fields (2): max(1, 3, 2).
+    expect(res.headers.get('x-ratelimit-cost')).toBe('3');
+    expect(res.body.data?.rateLimitStatus).toEqual({ cost: 3, windows: [{ used: 3 }, { used: 3 }, { used: 3 }] });
   });
 
   it('rejects an operation over MAX_QUERY_COST before any resolver runs, and charges nothing', async () => {
@@ -156,6 +162,21 @@ describe('anonymous public operations', () => {
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 10, window: 'MINUTE' });
     expect(calls.ping).toBe(before + 2);
     expect((await post(fx.url, 'mutation { ping }', from('198.51.100.1'))).status).toBe(200);
+  });
+
+  it('charge the IP budget even when a token is presented, and the user budget too', async () => {
+    // Chaining tokens (register → token → register with it) must not buy a fresh budget per account.
+    const fx = await startFixture({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10', TRUST_PROXY: 'loopback' });
+    apps.push(fx);
+    const as = (user: string) => ({ 'x-forwarded-for': '203.0.113.9', authorization: `Bearer ${user}:FREE` });
+    expect((await post(fx.url, 'mutation { ping }', as('chain-1'))).status).toBe(200);
+    expect((await post(fx.url, 'mutation { ping }', as('chain-2'))).status).toBe(200);
+    const refused = await post(fx.url, 'mutation { ping }', as('chain-3'));
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 10, window: 'MINUTE' });
+    // The user's own budget was charged as well (5 for ping + 1 for this query).
+    const status = await post(fx.url, '{ rateLimitStatus { windows { used } } }', as('chain-1'));
+    expect(status.body.data?.rateLimitStatus).toEqual({ windows: [{ used: 6 }, { used: 6 }, { used: 6 }] });
   });
 });
 

@@ -6,6 +6,7 @@ import type {
   AccessTokenCodec,
   LoginThrottle,
   PasswordHasher,
+  PasswordPolicy,
   SessionStateCache,
 } from '../../shared/security/index.js';
 import type { OAuthProviderName } from './oauth.types.js';
@@ -16,6 +17,8 @@ export interface AuthDeps {
   readonly prisma: Database;
   readonly logger: Logger;
   readonly hasher: PasswordHasher;
+  /** Rules for new passwords (NIST SP 800-63B). */
+  readonly passwordPolicy: PasswordPolicy;
   readonly accessTokens: AccessTokenCodec;
   /** Cache of session revocations (the database is the source of truth) and user-changed markers. */
   readonly sessionCache: SessionStateCache;

@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors.js';
 import { OAuthProviderError } from '../../shared/oauth2/index.js';
+import { hashOpaqueToken, safeEqual } from '../../shared/security/index.js';
 import type { AuthDeps, ClientMeta } from './auth-deps.js';
 import type { AuthPayload } from './auth-payload.type.js';
 import { issueTokens } from './issue-tokens.js';
@@ -12,25 +13,32 @@ export interface CompleteOAuthOptions {
   readonly provider: OAuthProviderName;
   readonly code: string;
   readonly state: string;
+  /** The binding secret `oauthAuthorizeUrl` gave the client that started the flow. */
+  readonly binding: string;
   readonly meta: ClientMeta;
 }
 
 /**
- * Finishes the flow `startOAuth` began: takes the state (single use), checks it was issued for this
- * provider, exchanges the code with the PKCE verifier, validates the ID token (OIDC), links or creates
+ * Finishes the flow `startOAuth` began: takes the state (single use), checks that the caller holds the
+ * flow's binding secret and that the state was issued for this provider, exchanges the code with the PKCE verifier, validates the ID token (OIDC), links or creates
  * the user and starts a session.
- * @throws AppError OAUTH_STATE_INVALID (unknown, expired, reused or other provider's state),
+ * @throws AppError OAUTH_STATE_INVALID (unknown, expired, reused or other provider's state, or a binding that
+ * is not the flow's),
  * OAUTH_PROVIDER_ERROR (any provider failure; details only in the log), UNAUTHENTICATED (deactivated user).
  */
 export async function completeOAuth(deps: AuthDeps, options: CompleteOAuthOptions): Promise<AuthPayload> {
   const { ip } = options.meta;
+  // Taken (deleted) before the checks: a state presented with the wrong binding or provider is spent too.
   const record = await deps.oauthStates.take(options.state);
-  if (!record || record.provider !== options.provider) {
-    securityLog(deps.logger, 'oauth_failed', {
-      provider: options.provider,
-      reason: record ? 'state_provider_mismatch' : 'state_unknown',
-      ip,
-    });
+  const reason = !record
+    ? 'state_unknown'
+    : typeof record.bindingHash !== 'string' || !safeEqual(hashOpaqueToken(options.binding), record.bindingHash)
+      ? 'state_binding_mismatch'
+      : record.provider !== options.provider
+        ? 'state_provider_mismatch'
+        : null;
+  if (!record || reason) {
+    securityLog(deps.logger, 'oauth_failed', { provider: options.provider, reason: reason ?? 'state_unknown', ip });
     throw new AppError('OAUTH_STATE_INVALID', 'The sign-in request expired or is not valid; start again');
   }
   const client = providerClient(deps, options.provider);

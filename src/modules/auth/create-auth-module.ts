@@ -15,6 +15,7 @@ import {
   createLoginThrottle,
   createMemorySessionStateCache,
   createPasswordHasher,
+  createPasswordPolicy,
   createRedisSessionStateCache,
   type ARGON2_PARAMS,
 } from '../../shared/security/index.js';
@@ -80,6 +81,7 @@ export async function createAuthModule(options: CreateAuthModuleOptions): Promis
     prisma: options.prisma,
     logger: logger.child({ module: 'auth' }),
     hasher: await createPasswordHasher(options.argon2),
+    passwordPolicy: createPasswordPolicy(),
     accessTokens: createAccessTokenCodec({
       secret: config.auth.jwtSecret,
       algorithm: config.auth.jwtAlgorithm,
@@ -98,6 +100,8 @@ export async function createAuthModule(options: CreateAuthModuleOptions): Promis
       redis,
       keyPrefix,
       maxFailures: config.auth.loginMaxFailures,
+      accountMaxFailures: config.auth.loginAccountMaxFailures,
+      ...(options.now ? { now: options.now } : {}),
       windowSeconds: config.auth.loginFailureWindowSeconds,
     }),
     oauthStates: redis

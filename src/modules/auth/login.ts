@@ -1,5 +1,5 @@
 import { isAppError } from '../../shared/errors.js';
-import { PASSWORD_MAX_LENGTH } from '../../shared/security/index.js';
+import { normalizePassword, PASSWORD_MAX_LENGTH } from '../../shared/security/index.js';
 import type { AuthDeps, ClientMeta } from './auth-deps.js';
 import type { AuthPayload } from './auth-payload.type.js';
 import { issueTokens } from './issue-tokens.js';
@@ -16,15 +16,17 @@ export interface LoginOptions {
 /**
  * Password login. An unknown email, a user without a password and a deactivated user all verify a
  * password hash (a dummy one when there is no user), so each failure costs the same time; all answer
- * the same UNAUTHENTICATED message and count against the brute-force counters. Each attempt takes its
- * point before the password is verified (parallel attempts cannot overrun the limit); a success resets
- * the email+IP counter.
+ * the same UNAUTHENTICATED message and count against the brute-force counters (email + client network,
+ * client network, account backoff). Each attempt takes its points before the password is verified
+ * (parallel attempts cannot overrun the limit); a success resets the email+network counter and the backoff.
  * @throws AppError UNAUTHENTICATED, RATE_LIMITED (with retryAfter) or BAD_USER_INPUT.
  */
 export async function login(deps: AuthDeps, options: LoginOptions): Promise<AuthPayload> {
   const { ip } = options.meta;
   const email = normalizeEmail(options.email);
-  if (options.password.length > PASSWORD_MAX_LENGTH) throw invalidCredentials();
+  // A password with an unpaired surrogate cannot be one that `register` accepted (see normalizePassword).
+  const password = options.password.length > PASSWORD_MAX_LENGTH * 2 ? null : normalizePassword(options.password);
+  if (password === null) throw invalidCredentials();
   try {
     await deps.loginThrottle.consumeAttempt(email, ip);
   } catch (err) {
@@ -32,7 +34,11 @@ export async function login(deps: AuthDeps, options: LoginOptions): Promise<Auth
     throw err;
   }
   const user = await deps.prisma.user.findUnique({ where: { email } });
-  const passwordOk = await deps.hasher.verify(user?.passwordHash ?? null, options.password);
+  let passwordOk = await deps.hasher.verify(user?.passwordHash ?? null, password);
+  // Hashes made before passwords were NFKC-normalised hold the raw form. Whether this second check runs
+  // depends only on the input, never on the account, so timing still says nothing about the email.
+  if (!passwordOk && password !== options.password)
+    passwordOk = await deps.hasher.verify(user?.passwordHash ?? null, options.password);
   if (!user || !passwordOk || !user.active) {
     const reason = !user
       ? 'unknown_email'

@@ -20,14 +20,25 @@ export class OAuthResolver {
   }
 
   @Mutation(() => AuthPayload, {
-    description: 'Step 2: the code and state the provider sent to the redirect URI. Public.',
+    description:
+      'Step 2: the code and state the provider sent to the redirect URI, and the binding from step 1. Public.',
   })
   oauthCallback(
     @Arg('provider', () => OAuthProviderEnum) provider: OAuthProviderName,
     @Arg('code', () => String) code: string,
     @Arg('state', () => String) state: string,
+    @Arg('binding', () => String, {
+      description: 'The binding secret oauthAuthorizeUrl returned with this state (login-CSRF protection).',
+    })
+    binding: string,
     @Ctx() ctx: RequestContext,
   ): Promise<AuthPayload> {
-    return completeOAuth(this.deps, { provider, code, state, meta: { ip: ctx.ip, userAgent: ctx.userAgent } });
+    return completeOAuth(this.deps, {
+      provider,
+      code,
+      state,
+      binding,
+      meta: { ip: ctx.ip, userAgent: ctx.userAgent },
+    });
   }
 }

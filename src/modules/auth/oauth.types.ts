@@ -14,11 +14,21 @@ registerEnumType(OAuthProviderEnum, {
   description: 'GOOGLE, GITHUB, or OIDC (the configured generic OpenID Connect provider).',
 });
 
-@ObjectType({ description: 'Where to send the user to sign in, and the state the callback must bring back.' })
+@ObjectType({
+  description: 'Where to send the user to sign in, the state the callback must bring back, and the binding secret.',
+})
 export class OAuthAuthorization {
   @Field(() => String, { description: "The provider's authorization URL (PKCE S256, state, and for OIDC a nonce)." })
   url!: string;
 
-  @Field(() => String, { description: 'Single use, valid 10 minutes, bound to the provider and redirect URI.' })
+  @Field(() => String, {
+    description: 'Single use, valid 10 minutes, bound to the provider, the redirect URI and the binding.',
+  })
   state!: string;
+
+  @Field(() => String, {
+    description:
+      'One-time secret binding this flow to the client that started it: keep it (e.g. in sessionStorage, never in a URL) and pass it to oauthCallback with the state.',
+  })
+  binding!: string;
 }

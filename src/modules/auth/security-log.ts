@@ -4,6 +4,8 @@ import type { Logger } from '../../shared/logger.js';
 const LEVELS = {
   token_rejected: 'info',
   register: 'info',
+  register_failed: 'info',
+  register_rate_limited: 'warn',
   login: 'info',
   login_failed: 'warn',
   login_rate_limited: 'warn',

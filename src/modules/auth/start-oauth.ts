@@ -7,6 +7,7 @@ import {
   randomState,
   type OAuthProviderClient,
 } from '../../shared/oauth2/index.js';
+import { hashOpaqueToken, randomOpaqueToken } from '../../shared/security/index.js';
 import type { AuthDeps } from './auth-deps.js';
 import { OAuthAuthorization, type OAuthProviderName } from './oauth.types.js';
 
@@ -19,7 +20,10 @@ export function providerClient(deps: AuthDeps, provider: OAuthProviderName): OAu
 
 /**
  * Starts an authorization-code flow: a random `state`, a PKCE S256 verifier and (OIDC) a `nonce`, stored
- * server-side for 10 minutes, single use, bound to the provider and the redirect URI.
+ * server-side for 10 minutes, single use, bound to the provider, the redirect URI and the caller. The
+ * caller gets a one-time `binding` secret (256 bits; only its SHA-256 is stored) that `oauthCallback` must
+ * present: someone else who redeems the `(code, state)` of this flow — an attacker's, planted in a
+ * victim's browser to sign the victim in as the attacker (login CSRF, RFC 9700 §4.7.1) — does not have it.
  * @param redirectUri must equal one of the provider's configured redirect URIs (exact match, RFC 9700 §2.1);
  * defaults to the first.
  * @throws AppError BAD_USER_INPUT (unknown provider or redirect URI) or OAUTH_PROVIDER_ERROR (discovery failed).
@@ -48,10 +52,18 @@ export async function startOAuth(
       internal: err.message,
     });
   }
+  const binding = randomOpaqueToken();
   await deps.oauthStates.put(
     state,
-    { provider: options.provider, redirectUri, codeVerifier, nonce, createdAt: deps.now() },
+    {
+      provider: options.provider,
+      redirectUri,
+      codeVerifier,
+      nonce,
+      bindingHash: hashOpaqueToken(binding),
+      createdAt: deps.now(),
+    },
     OAUTH_STATE_TTL_SECONDS,
   );
-  return Object.assign(new OAuthAuthorization(), { url: url.href, state });
+  return Object.assign(new OAuthAuthorization(), { url: url.href, state, binding });
 }

@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { requireViewer, type RequestContext } from '../../shared/context.js';
 import { notFound } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import { FIELD_WEIGHT } from '../../shared/rate-limit/index.js';
 import { resourceLoaders, type LoaderDeps } from './loaders/resource-loaders.js';
 import { listResources } from './list/list-resources.js';
 import { ResourceConnection } from './list/resource-connection.type.js';
@@ -43,11 +44,22 @@ export class ResourcesResolver {
     @Arg('filter', () => ResourceFilter, { nullable: true }) filter: ResourceFilter | null,
     @Arg('orderBy', () => ResourceOrder, { nullable: true }) orderBy: ResourceOrder | null,
   ): Promise<ResourceConnection> {
-    const page = await listResources({ db: this.deps.db, viewer: requireViewer(ctx), first, after, filter, orderBy });
+    const page = await listResources({
+      db: this.deps.db,
+      viewer: requireViewer(ctx),
+      first,
+      after,
+      filter,
+      orderBy,
+      signal: ctx.signal,
+    });
     return page as unknown as ResourceConnection;
   }
 
-  @FieldResolver(() => Int, { description: 'Resources matching the filter (all pages).' })
+  @FieldResolver(() => Int, {
+    description: 'Resources matching the filter (all pages).',
+    complexity: FIELD_WEIGHT.RESOLVED,
+  })
   totalCount(@Root() connection: ResourceConnection): Promise<number> {
     return connection.countTotal();
   }

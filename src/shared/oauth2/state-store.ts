@@ -9,6 +9,11 @@ export interface OAuthStateRecord {
   readonly codeVerifier: string;
   /** OIDC nonce; null for plain OAuth2 providers. */
   readonly nonce: string | null;
+  /**
+   * SHA-256 (hex) of the one-time binding secret handed to the client that started the flow; the callback
+   * must present the secret itself (login CSRF, RFC 9700 §4.7.1).
+   */
+  readonly bindingHash: string;
   /** Unix ms. */
   readonly createdAt: number;
 }

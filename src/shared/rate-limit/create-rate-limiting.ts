@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.js';
 import type { RequestContext } from '../context.js';
 import type { Logger } from '../logger.js';
-import type { OperationGuard } from '../operation-guard.js';
+import { rootFieldNames, type OperationGuard, type OperationInfo } from '../operation-guard.js';
 import { createOperationPricer } from './complexity-guard.js';
 import { createMemorySlidingWindowStore } from './memory-store.js';
 import { createOperationCharger, limitsFor, rateLimitKey } from './rate-limit-guard.js';
@@ -18,8 +18,13 @@ export interface CreateRateLimitingOptions {
   readonly redis: Redis | null;
   /** Prefix of every Redis key (REDIS_KEY_PREFIX); rate-limit keys live under `<prefix>rl:`. */
   readonly keyPrefix: string;
-  /** Root fields that are free and never limited (the modules' `freeOperations`, e.g. `health`). */
+  /** Root fields free on their own (the modules' `freeOperations`, e.g. `health`); aliases and repeats are charged. */
   readonly freeOperations?: readonly string[];
+  /**
+   * Root fields callable without a token (the modules' `publicOperations`): an operation selecting only these
+   * is charged to the client IP's budget always, and to the user's too when a token is present.
+   */
+  readonly publicOperations?: readonly string[];
   /** Clock in unix ms (tests). */
   readonly now?: () => number;
 }
@@ -34,7 +39,10 @@ export interface RateLimitStatusView {
 
 export interface RateLimiting {
   readonly limiter: RateLimiter;
-  /** Prices the operation (MAX_QUERY_COST/DEPTH) and, when RATE_LIMIT_ENABLED, charges it: after authentication. */
+  /**
+   * Prices the operation (MAX_QUERY_ALIASES/DEPTH/NODES/COST) and, when RATE_LIMIT_ENABLED, charges it:
+   * after authentication.
+   */
   readonly guards: readonly OperationGuard[];
   readonly subscriptionCaps: SubscriptionCaps;
   /** The caller's counters as enforced (reuses this operation's decision when it was charged). */
@@ -44,7 +52,8 @@ export interface RateLimiting {
 
 /**
  * Wires the rate-limit kernel from configuration: Redis-backed when a connection is given, in-process
- * otherwise. The complexity guard (MAX_QUERY_COST / MAX_QUERY_DEPTH) applies even when limiting is off.
+ * otherwise. The complexity limits (MAX_QUERY_ALIASES, MAX_QUERY_DEPTH, MAX_QUERY_NODES, MAX_QUERY_COST) apply
+ * even when limiting is off.
  */
 export function createRateLimiting(options: CreateRateLimitingOptions): RateLimiting {
   const { config, logger } = options;
@@ -57,8 +66,15 @@ export function createRateLimiting(options: CreateRateLimitingOptions): RateLimi
   const price = createOperationPricer({
     maxCost: config.maxQueryCost,
     maxDepth: config.maxQueryDepth,
+    maxNodes: config.maxQueryNodes,
+    maxAliases: config.maxQueryAliases,
     freeRootFields: new Set(options.freeOperations ?? []),
   });
+  const publicFields = new Set(options.publicOperations ?? []);
+  const isPublic = (operation: Pick<OperationInfo, 'document' | 'operation'>): boolean => {
+    const names = rootFieldNames(operation.document, operation.operation).filter((n) => n !== '__typename');
+    return names.length > 0 && names.every((n) => publicFields.has(n));
+  };
   const charge = config.enabled ? createOperationCharger({ limiter, ...budgets }) : null;
   // One guard prices and charges, so the price cannot be missing when it is charged; the maxima apply
   // even when RATE_LIMIT_ENABLED is off.
@@ -66,7 +82,7 @@ export function createRateLimiting(options: CreateRateLimitingOptions): RateLimi
     async ({ ctx, ...operation }) => {
       const analysis = price(operation);
       ctx.operation.analysis = analysis;
-      await charge?.(ctx, analysis.cost);
+      await charge?.(ctx, analysis.cost, { public: isPublic(operation) });
     },
   ];
   const subscriptionCaps = createSubscriptionCaps({

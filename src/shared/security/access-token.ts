@@ -29,6 +29,8 @@ export type TokenFailure =
   | 'bad_signature'
   | 'expired'
   | 'not_yet_valid'
+  | 'issued_in_future'
+  | 'lifetime_too_long'
   | 'bad_issuer'
   | 'bad_audience'
   | 'bad_type'
@@ -41,7 +43,7 @@ export interface AccessTokenCodecOptions {
   readonly algorithm: AccessTokenAlgorithm;
   readonly issuer: string;
   readonly audience: string;
-  /** Lifetime in seconds. */
+  /** Lifetime in seconds: what `sign` gives, and the most `verify` accepts (`exp - iat`, and the age since `iat`). */
   readonly ttlSeconds: number;
   /** Clock in ms (tests). Default Date.now. */
   readonly now?: () => number;
@@ -51,7 +53,10 @@ export interface AccessTokenCodec {
   readonly ttlSeconds: number;
   /** Signs `{ sub, tier, sid, type: "access", jti, iat, exp, iss, aud }`. */
   sign(claims: { sub: string; tier: Tier; jti: string; sid: string }): Promise<{ token: string; expiresAt: number }>;
-  /** Checks signature, algorithm, exp/nbf (5 s tolerance), iss, aud, required claims and `type: "access"`. Never throws. */
+  /**
+   * Checks signature, algorithm, exp/nbf/iat (5 s tolerance; `iat` not in the future, lifetime `exp - iat`
+   * at most `ttlSeconds`), iss, aud, required claims and `type: "access"`. Never throws.
+   */
   verify(token: string): Promise<VerifyResult>;
 }
 
@@ -76,6 +81,10 @@ export function createAccessTokenCodec(options: AccessTokenCodecOptions): Access
     // `sid` is required: a token without a session could not be revoked by logout (tokens issued before
     // sessions existed are refused; their holders refresh).
     requiredClaims: ['sub', 'jti', 'iat', 'exp', 'type', 'tier', 'sid'],
+    // With maxTokenAge jose also refuses an `iat` in the future (beyond the tolerance): a token "issued"
+    // later than now was minted with a wrong clock or by someone holding the key, and would outlive the
+    // configured lifetime.
+    maxTokenAge: options.ttlSeconds,
   };
   return {
     ttlSeconds: options.ttlSeconds,
@@ -97,6 +106,8 @@ export function createAccessTokenCodec(options: AccessTokenCodecOptions): Access
       try {
         const { payload } = await jwtVerify(token, key, { ...verifyOptions, currentDate: new Date(now()) });
         if (payload.type !== 'access') return { ok: false, reason: 'bad_type' };
+        // A lifetime above the configured one (a token minted by hand, or under an older, longer setting).
+        if (payload.exp! - payload.iat! > options.ttlSeconds) return { ok: false, reason: 'lifetime_too_long' };
         if (
           typeof payload.tier !== 'string' ||
           !TIER_VALUES.has(payload.tier) ||
@@ -128,7 +139,8 @@ export function createAccessTokenCodec(options: AccessTokenCodecOptions): Access
 function classify(err: unknown): TokenFailure {
   if (err instanceof errors.JWTExpired) return 'expired';
   if (err instanceof errors.JWTClaimValidationFailed) {
-    if (err.claim === 'nbf' || err.claim === 'iat') return 'not_yet_valid';
+    if (err.claim === 'nbf') return 'not_yet_valid';
+    if (err.claim === 'iat') return 'issued_in_future';
     if (err.claim === 'iss') return 'bad_issuer';
     if (err.claim === 'aud') return 'bad_audience';
     return 'bad_claims';

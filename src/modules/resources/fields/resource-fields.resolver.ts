@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { requireViewer, type RequestContext } from '../../../shared/context.js';
 import { badInput } from '../../../shared/errors.js';
+import { FIELD_WEIGHT } from '../../../shared/rate-limit/index.js';
 import { resourceLoaders, type LoaderDeps } from '../loaders/resource-loaders.js';
 import { Resource } from '../resource.type.js';
 import type { ResourceProgress } from '../../../shared/status-tracker/index.js';
@@ -15,17 +16,27 @@ import { qualityOf, type QualityColumns } from './quality-of.js';
 export class ResourceFieldsResolver {
   constructor(private readonly deps: LoaderDeps) {}
 
-  @FieldResolver(() => String, { description: 'The first 280 characters of the text, cut at a word.' })
+  @FieldResolver(() => String, {
+    description: 'The first 280 characters of the text, cut at a word.',
+    complexity: FIELD_WEIGHT.RESOLVED,
+  })
   contentPreview(@Root() resource: Resource, @Ctx() ctx: RequestContext): Promise<string> {
     return resourceLoaders(ctx, requireViewer(ctx), this.deps).preview.load(resource.id);
   }
 
-  @FieldResolver(() => String, { description: 'The full extracted text (can be large: request it only when needed).' })
+  @FieldResolver(() => String, {
+    description: 'The full extracted text (can be large: request it only when needed).',
+    complexity: FIELD_WEIGHT.FULL_TEXT,
+  })
   content(@Root() resource: Resource, @Ctx() ctx: RequestContext): Promise<string> {
     return resourceLoaders(ctx, requireViewer(ctx), this.deps).content.load(resource.id);
   }
 
-  @FieldResolver(() => ResourceQuality, { nullable: true, description: 'Null until the QUALITY stage has run.' })
+  @FieldResolver(() => ResourceQuality, {
+    nullable: true,
+    description: 'Null until the QUALITY stage has run.',
+    complexity: FIELD_WEIGHT.RESOLVED,
+  })
   async quality(@Root() resource: Resource, @Ctx() ctx: RequestContext): Promise<ResourceQuality | null> {
     const columns = resource as Resource & Partial<QualityColumns>;
     if (columns.qualityOverall !== undefined) return qualityOf(columns as QualityColumns);
@@ -33,13 +44,17 @@ export class ResourceFieldsResolver {
     return row ? qualityOf(row) : null;
   }
 
-  @FieldResolver(() => [ResourceCategory], { description: 'Assigned categories, most confident first.' })
+  @FieldResolver(() => [ResourceCategory], {
+    description: 'Assigned categories, most confident first.',
+    complexity: FIELD_WEIGHT.RESOLVED,
+  })
   categories(@Root() resource: Resource, @Ctx() ctx: RequestContext): Promise<ResourceCategory[]> {
     return resourceLoaders(ctx, requireViewer(ctx), this.deps).categories.load(resource.id);
   }
 
   @FieldResolver(() => [RelatedResource], {
     description: 'Linked resources (citations both ways, similar content), strongest first.',
+    complexity: FIELD_WEIGHT.RESOLVED,
   })
   async related(
     @Root() resource: Resource,
@@ -61,6 +76,7 @@ export class ResourceFieldsResolver {
 
   @FieldResolver(() => ResourceProgressType, {
     description: 'Processing progress (live while processing; the stored final state afterwards).',
+    complexity: FIELD_WEIGHT.RESOLVED,
   })
   progress(@Root() resource: Resource, @Ctx() ctx: RequestContext): Promise<ResourceProgress> {
     return resourceLoaders(ctx, requireViewer(ctx), this.deps).progress.load(resource.id);

@@ -1,4 +1,4 @@
-import type { Viewer } from '../../../shared/context.js';
+import { throwIfCancelled, type Viewer } from '../../../shared/context.js';
 import { badInput } from '../../../shared/errors.js';
 import { RESOURCE_ROW_SELECT, type ResourceRow } from '../access/resource-row.js';
 import type { ResourcesDatabase } from '../resources.deps.js';
@@ -17,6 +17,8 @@ export interface ListResourcesOptions {
   readonly after?: string | null;
   readonly filter?: ResourceFilter | null;
   readonly orderBy?: ResourceOrder | null;
+  /** The operation's signal: checked between the page's queries. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ResourcePage {
@@ -45,6 +47,7 @@ export async function listResources(options: ListResourcesOptions): Promise<Reso
   const direction = options.orderBy?.direction ?? OrderDirection.DESC;
   const position = options.after ? decodeCursor(options.after, field, direction) : null;
   const where = await buildFilterWhere(db, viewer, options.filter);
+  if (options.signal) throwIfCancelled(options.signal);
   let rows: ResourceRow[];
   if (isNullableOrder(field)) {
     const phases = nullablePhases(field, direction, position);
@@ -56,6 +59,7 @@ export async function listResources(options: ListResourcesOptions): Promise<Reso
           select: RESOURCE_ROW_SELECT,
         })
       : [];
+    if (options.signal) throwIfCancelled(options.signal);
     if (rows.length < first + 1) {
       const nulls = await db.prisma.resource.findMany({
         where: { AND: [where, phases.nulls.where] },

@@ -1,4 +1,4 @@
-import type { Viewer } from '../../../shared/context.js';
+import { throwIfCancelled, type Viewer } from '../../../shared/context.js';
 import type { EmbeddingService } from '../../../shared/embeddings/index.js';
 import { badInput } from '../../../shared/errors.js';
 import { loadResourceRows } from '../access/load-resource-rows.js';
@@ -41,6 +41,8 @@ export interface SearchOptions {
   readonly mode?: SearchMode;
   readonly limit?: number;
   readonly filter?: ResourceFilter | null;
+  /** The operation's signal: checked between steps, so a cancelled search stops at the next one. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SearchResult {
@@ -65,16 +67,20 @@ export async function searchResources(deps: SearchDeps, options: SearchOptions):
     throw badInput('limit', `limit must be between 1 and ${MAX_SEARCH_LIMIT}`);
   const mode = options.mode ?? SearchMode.HYBRID;
   const { db } = deps;
+  const signal = options.signal ?? NEVER;
+  throwIfCancelled(signal);
   const terms = contentTerms(searchTerms(query));
   const ownerId = scopedOwnerId(options.viewer);
   const allowed = options.filter ? await allowedIds(deps, options.viewer, options.filter) : null;
+  throwIfCancelled(signal);
   // KEYWORD and SEMANTIC need only their top `limit`; HYBRID fuses deeper lists.
   const depth = mode === SearchMode.HYBRID ? Math.max(FUSION_DEPTH, limit) : limit;
 
   const [keyword, semantic] = await Promise.all([
     mode === SearchMode.SEMANTIC ? [] : keywordRanking(db, ownerId, terms, allowed, depth),
-    mode === SearchMode.KEYWORD ? null : semanticRanking(deps, ownerId, query, allowed, depth),
+    mode === SearchMode.KEYWORD ? null : semanticRanking(deps, ownerId, query, allowed, depth, signal),
   ]);
+  throwIfCancelled(signal);
 
   const keywordById = new Map(keyword.map((h) => [h.id, h]));
   const semanticTop = semantic?.top.filter((h) => h.score > 0) ?? [];
@@ -85,6 +91,7 @@ export async function searchResources(deps: SearchDeps, options: SearchOptions):
   else {
     const keywordIds = keyword.slice(0, depth).map((h) => h.id);
     const coverage = await keywordCoverage(db, keywordIds, terms);
+    throwIfCancelled(signal);
     ranked = reciprocalRankFusion([
       { ids: keywordIds, weightOf: (id) => keywordWeight(coverage.get(id) ?? 0) },
       { ids: semanticTop.map((h) => h.id) },
@@ -109,6 +116,7 @@ export async function searchResources(deps: SearchDeps, options: SearchOptions):
         .filter((h): h is SemanticHit => h !== undefined),
     ),
   ]);
+  throwIfCancelled(signal);
   const rowById = new Map(rows.map((r) => [r.id, r]));
   const out: SearchResult[] = [];
   for (const hit of top) {
@@ -147,6 +155,7 @@ async function keywordRanking(
   return allowed ? hits.filter((h) => allowed.has(h.id)).slice(0, depth) : hits;
 }
 
+const NEVER = new AbortController().signal;
 const NO_SCAN: SemanticScan = { top: [], scoreOf: () => null };
 
 async function semanticRanking(
@@ -155,10 +164,13 @@ async function semanticRanking(
   query: string,
   allowed: Set<string> | null,
   depth: number,
+  signal: AbortSignal,
 ): Promise<SemanticScan> {
   const [vector] = await deps.embeddings.embed([query]);
+  throwIfCancelled(signal);
   if (!vector || !vector.some((x) => x !== 0)) return NO_SCAN;
   const index = await deps.vectors.get(ownerId, deps.embeddings.modelId, deps.embeddings.dimensions);
+  throwIfCancelled(signal);
   return scanVectorIndex(index, vector, allowed, depth);
 }
 

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { requireViewer, type RequestContext } from '../../../shared/context.js';
+import { FIELD_WEIGHT } from '../../../shared/rate-limit/index.js';
 import { ResourceFilter } from '../list/resource-filter.input.js';
 import { SearchHit } from './search-hit.type.js';
 import { SearchMode } from './search-mode.js';
@@ -11,6 +12,7 @@ export class SearchResolver {
 
   @Query(() => [SearchHit], {
     description: "Searches the caller's resources by keyword, meaning or both (docs/search.md).",
+    complexity: FIELD_WEIGHT.SEARCH,
   })
   async search(
     @Ctx() ctx: RequestContext,
@@ -19,7 +21,14 @@ export class SearchResolver {
     @Arg('limit', () => Int, { defaultValue: 10, description: '1..50' }) limit: number,
     @Arg('filter', () => ResourceFilter, { nullable: true }) filter: ResourceFilter | null,
   ): Promise<SearchHit[]> {
-    const hits = await searchResources(this.deps, { viewer: requireViewer(ctx), query, mode, limit, filter });
+    const hits = await searchResources(this.deps, {
+      viewer: requireViewer(ctx),
+      query,
+      mode,
+      limit,
+      filter,
+      signal: ctx.signal,
+    });
     return hits as unknown as SearchHit[];
   }
 }
