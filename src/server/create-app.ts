@@ -194,6 +194,19 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       res.status(413).json({ errors: [{ message: 'Request body too large', extensions: { code: 'BAD_USER_INPUT' } }] });
       return;
     }
+    // body-parser refuses a charset it cannot decode (`charset.unsupported`) or a Content-Encoding it does not
+    // know (`encoding.unsupported`) with 415: the client's mistake, not ours.
+    if (e?.status === 415) {
+      res.status(415).json({
+        errors: [
+          {
+            message: 'Unsupported request encoding: send the body as UTF-8 JSON (Content-Type: application/json)',
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ],
+      });
+      return;
+    }
     logger.error({ err, requestId: res.locals.requestId }, 'unhandled HTTP error');
     res
       .status(500)
