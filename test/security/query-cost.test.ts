@@ -99,6 +99,35 @@ describe('query cost attacks (issue: cost model)', () => {
     expect(healthMs).toBeLessThan(1_000);
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'a page-size variable named $%s (an Object.prototype key) is sized like any other, not as unpaged',
+    async (name) => {
+      const query = `query($${name}: Int) { resources(first: $${name}) { edges { node {
+        related(limit: $${name}) { resource { related(limit: $${name}) { resource { id } } } } } } } }`;
+      // Not given: each list takes its schema default (25, 10, 10, 10), as it will at execution.
+      // A user of its own per case: each case spends a few dozen points.
+      const caller = await createTestUser(api);
+      const res = await graphql(api, query, {}, { token: caller.accessToken });
+      expect(res.status).toBe(200);
+      const given = await graphql(api, query, { [name]: 100 }, { token: caller.accessToken });
+      expect(given.status).toBe(400);
+      expect(given.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxNodes: 50_000 });
+      // Priced exactly like the same query with an ordinary variable name.
+      const costWith = async (variable: string): Promise<number | undefined> =>
+        (
+          await graphql<{ rateLimitStatus: { cost: number } }>(
+            api,
+            `query($${variable}: Int) { rateLimitStatus { cost } resources(first: $${variable}) { edges { node { related(limit: $${variable}) { resource { related(limit: $${variable}) { resource { id } } } } } } } }`,
+            {},
+            { token: caller.accessToken },
+          )
+        ).body.data?.rateLimitStatus.cost;
+      const ordinary = await costWith('n');
+      expect(ordinary).toBeGreaterThanOrEqual(28); // 25 + 250 + 2,500 nodes → at least 28 points
+      expect(await costWith(name)).toBe(ordinary);
+    },
+  );
+
   it('100 aliases of resource(id) { content } on a 4.9 MB resource are QUERY_TOO_COMPLEX in under 50 ms', async () => {
     const { result, healthMs } = await healthDuring(api, () =>
       timed(3, () => graphql(api, CONTENT_ALIASES, { big: bigId }, { token: user.accessToken })),

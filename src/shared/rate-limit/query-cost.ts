@@ -108,7 +108,10 @@ export function declaredWeight(field: GraphQLField<unknown, unknown>): number | 
  */
 export function analyzeQuery(options: AnalyzeQueryOptions): QueryAnalysis {
   const freeRootFields = options.freeRootFields ?? new Set<string>();
-  const { schema, document, operation, variables } = options;
+  const { schema, document, operation } = options;
+  // Own properties only: a variable named `constructor` or `__proto__` must not read Object.prototype
+  // (it did, and priced every list it sized as unpaged).
+  const variables: Readonly<Record<string, unknown>> = Object.assign(Object.create(null), options.variables);
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const variableDefaults = new Map<string, unknown>();
