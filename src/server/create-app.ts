@@ -92,6 +92,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     // Our process shell owns SIGTERM/SIGINT; Apollo's own handler would call stop() a second time,
     // and that second stop() never resolves (shutdown hung until the forced exit).
     stopOnTerminationSignals: false,
+    // Automatic persisted queries are not offered: a client sending one gets PERSISTED_QUERY_NOT_SUPPORTED
+    // (BAD_USER_INPUT) instead of an internal error logged with a stack for a mismatched hash.
+    persistedQueries: false,
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     formatError,
     logger: {

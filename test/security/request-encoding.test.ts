@@ -37,3 +37,19 @@ describe('request bodies in encodings the server does not read', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('automatic persisted queries (not offered)', () => {
+  it.each([
+    [
+      'a hash that does not match the query',
+      { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } },
+    ],
+    ['a hash without a query', { extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }],
+  ])('%s answers BAD_USER_INPUT and logs no error', async (_name, payload) => {
+    const before = api.logs.length;
+    const res = await post({ 'content-type': 'application/json' }, JSON.stringify(payload));
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(api.logs.slice(before).filter((l) => Number(l.level) >= 50)).toEqual([]);
+  });
+});
