@@ -16,6 +16,7 @@ import type { Logger } from '../shared/logger.js';
 import type { OperationGuard } from '../shared/operation-guard.js';
 import { createFormatError } from './format-error.js';
 import { guardPlugin } from './guard-plugin.js';
+import { keepAnswersOnClose } from './keep-answers-on-close.js';
 import { meterResolvers } from './metered-resolvers.js';
 import { createOperationControl } from './operation-control.js';
 import { operationLimitsPlugin } from './operation-limits-plugin.js';
@@ -60,6 +61,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const httpServer = createServer(app);
+  keepAnswersOnClose(httpServer);
   const formatError = createFormatError({ logger, exposeDetails: false });
   // Cancellation and the response cap, enforced at every field on both transports (metered-resolvers.ts).
   const schema = meterResolvers(options.schema);
