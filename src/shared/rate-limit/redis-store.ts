@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { sliceMs } from './sliding-window.js';
 import { SLICES_PER_WINDOW, type SlidingWindowStore, type StoreResult } from './types.js';
 import { withTimeout } from '../with-timeout.js';
+import { defineScript } from '../redis/index.js';
 
 // The Redis twin of evaluateWindow() + the memory store, atomic because Redis runs a script alone.
 // KEYS: one hash per window (field = slice index, value = points).
@@ -69,8 +70,6 @@ end
 return out
 `;
 
-type ScriptRunner = (...args: Array<string | number>) => Promise<number[]>;
-
 export interface RedisStoreOptions {
   /** The caller's connection (not closed by the store). */
   readonly client: Redis;
@@ -91,9 +90,7 @@ export function createRedisSlidingWindowStore(options: RedisStoreOptions): Slidi
   const timeoutMs = options.timeoutMs ?? 250;
   if (!prefix) throw new TypeError('prefix is required');
   if (!(timeoutMs > 0)) throw new TypeError('timeoutMs must be positive');
-  const command = 'pharosSlidingWindow';
-  const runner = client as unknown as Record<string, ScriptRunner | undefined>;
-  if (!runner[command]) client.defineCommand(command, { lua: SCRIPT });
+  const run = defineScript(client, 'pharosSlidingWindow', SCRIPT);
 
   return {
     async consume(key, cost, limits, nowMs): Promise<StoreResult> {
@@ -105,12 +102,11 @@ export function createRedisSlidingWindowStore(options: RedisStoreOptions): Slidi
         String(SLICES_PER_WINDOW),
         ...limits.flatMap((l) => [String(sliceMs(l.window)), String(l.limit ?? -1)]),
       ];
-      const run = runner[command] as ScriptRunner;
-      const reply = await withTimeout(
-        run.call(client, keys.length, ...keys, ...args),
+      const reply = (await withTimeout(
+        run(keys.length, ...keys, ...args),
         timeoutMs,
         'rate-limit check timed out',
-      );
+      )) as number[];
       return {
         allowed: reply[0] === 1,
         windows: limits.map((_, w) => {

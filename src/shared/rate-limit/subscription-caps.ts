@@ -3,6 +3,7 @@ import type { RequestContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { createThrottledWarn, type Logger } from '../logger.js';
 import type { Tier } from './types.js';
+import { defineScript } from '../redis/index.js';
 
 // Acquire one lease in a per-user sorted set (score = lease expiry) if fewer than the cap are live.
 // KEYS[1] set; ARGV: now ms, lease expiry ms, member, cap. Reply: live count after (or -1 when full).
@@ -48,10 +49,7 @@ export function createSubscriptionCaps(options: SubscriptionCapsOptions): Subscr
   const held = new Map<string, string>();
   const local = new Map<string, Set<string>>();
   const redis = options.redis ?? null;
-  const command = 'pharosAcquireSubscription';
-  type Runner = (...args: Array<string | number>) => Promise<number>;
-  if (redis && !(redis.client as unknown as Record<string, Runner | undefined>)[command])
-    redis.client.defineCommand(command, { lua: ACQUIRE });
+  const acquireScript = redis ? defineScript(redis.client, 'pharosAcquireSubscription', ACQUIRE, 1) : null;
 
   const renew = async (): Promise<void> => {
     if (!redis || held.size === 0 || redis.client.status !== 'ready') return;
@@ -97,9 +95,8 @@ export function createSubscriptionCaps(options: SubscriptionCapsOptions): Subscr
       let live: number;
       try {
         if (redis.client.status !== 'ready') throw new Error(`redis not ready (${redis.client.status})`);
-        const run = (redis.client as unknown as Record<string, Runner>)[command] as Runner;
         const t = now();
-        live = Number(await run.call(redis.client, 1, key, t, t + leaseMs, member, cap));
+        live = Number(await acquireScript!(key, t, t + leaseMs, member, cap));
       } catch (err) {
         warn(
           { cause: err instanceof Error ? err.message : String(err) },

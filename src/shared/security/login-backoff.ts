@@ -1,4 +1,4 @@
-import type { Redis } from '../redis/index.js';
+import { defineScript, type Redis } from '../redis/index.js';
 import { withTimeout } from '../with-timeout.js';
 
 /**
@@ -84,18 +84,12 @@ export function createRedisLoginBackoff(
 ): LoginBackoff {
   const insurance = createMemoryLoginBackoff(options);
   const redisKey = (key: string) => `${options.keyPrefix}auth:login-backoff:${key}`;
+  const attemptScript = defineScript(options.client, 'pharosLoginBackoff', ATTEMPT_SCRIPT, 1);
   return {
     async attempt(key) {
       try {
         const wait = await withTimeout(
-          options.client.eval(
-            ATTEMPT_SCRIPT,
-            1,
-            redisKey(key),
-            options.freeAttempts,
-            options.maxDelayMs,
-            options.windowMs,
-          ),
+          attemptScript(redisKey(key), options.freeAttempts, options.maxDelayMs, options.windowMs),
           REDIS_TIMEOUT_MS,
         );
         return Number(wait);
