@@ -16,6 +16,7 @@ import type { Logger } from '../shared/logger.js';
 import type { OperationGuard } from '../shared/operation-guard.js';
 import { createFormatError } from './format-error.js';
 import { guardPlugin } from './guard-plugin.js';
+import { bodyErrorAnswer, sendHttpError } from './http-error.js';
 import { keepAnswersOnClose } from './keep-answers-on-close.js';
 import { meterResolvers } from './metered-resolvers.js';
 import { createOperationControl } from './operation-control.js';
@@ -184,38 +185,12 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       },
     }),
   );
-  app.use((req, res) => {
-    res
-      .status(404)
-      .json({ errors: [{ message: `Cannot ${req.method} ${req.path}`, extensions: { code: 'NOT_FOUND' } }] });
-  });
+  app.use((req, res) => sendHttpError(res, 'NOT_FOUND', `Cannot ${req.method} ${req.path}`));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const e = err as { status?: number; type?: string };
-    if (e?.type === 'entity.parse.failed' || e?.status === 400) {
-      res.status(400).json({ errors: [{ message: 'Malformed JSON body', extensions: { code: 'BAD_USER_INPUT' } }] });
-      return;
-    }
-    if (e?.status === 413) {
-      res.status(413).json({ errors: [{ message: 'Request body too large', extensions: { code: 'BAD_USER_INPUT' } }] });
-      return;
-    }
-    // body-parser refuses a charset it cannot decode (`charset.unsupported`) or a Content-Encoding it does not
-    // know (`encoding.unsupported`) with 415: the client's mistake, not ours.
-    if (e?.status === 415) {
-      res.status(415).json({
-        errors: [
-          {
-            message: 'Unsupported request encoding: send the body as UTF-8 JSON (Content-Type: application/json)',
-            extensions: { code: 'BAD_USER_INPUT' },
-          },
-        ],
-      });
-      return;
-    }
+    const answer = bodyErrorAnswer(err);
+    if (answer) return sendHttpError(res, 'BAD_USER_INPUT', answer.message, answer.status);
     logger.error({ err, requestId: res.locals.requestId }, 'unhandled HTTP error');
-    res
-      .status(500)
-      .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    sendHttpError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error');
   });
 
   let closing: Promise<void> | null = null;
