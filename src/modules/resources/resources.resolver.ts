@@ -4,7 +4,7 @@ import { notFound } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { FIELD_WEIGHT } from '../../shared/rate-limit/index.js';
 import { resourceLoaders, type LoaderDeps } from './loaders/resource-loaders.js';
-import { listResources } from './list/list-resources.js';
+import { listResources, type ResourcePage } from './list/list-resources.js';
 import { ResourceConnection } from './list/resource-connection.type.js';
 import { ResourceFilter } from './list/resource-filter.input.js';
 import { ResourceOrder } from './list/resource-order.input.js';
@@ -43,8 +43,9 @@ export class ResourcesResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('filter', () => ResourceFilter, { nullable: true }) filter: ResourceFilter | null,
     @Arg('orderBy', () => ResourceOrder, { nullable: true }) orderBy: ResourceOrder | null,
-  ): Promise<ResourceConnection> {
-    const page = await listResources({
+  ): Promise<ResourcePage> {
+    // The service's page is the GraphQL source: Resource fields resolve from resource rows.
+    return listResources({
       db: this.deps.db,
       viewer: requireViewer(ctx),
       first,
@@ -53,7 +54,6 @@ export class ResourcesResolver {
       orderBy,
       signal: ctx.signal,
     });
-    return page as unknown as ResourceConnection;
   }
 
   @FieldResolver(() => Int, {

@@ -4,7 +4,7 @@ import { FIELD_WEIGHT } from '../../../shared/rate-limit/index.js';
 import { ResourceFilter } from '../list/resource-filter.input.js';
 import { SearchHit } from './search-hit.type.js';
 import { SearchMode } from './search-mode.js';
-import { searchResources, type SearchDeps } from './search-resources.js';
+import { searchResources, type SearchDeps, type SearchResult } from './search-resources.js';
 
 @Resolver()
 export class SearchResolver {
@@ -20,8 +20,9 @@ export class SearchResolver {
     @Arg('mode', () => SearchMode, { defaultValue: SearchMode.HYBRID }) mode: SearchMode,
     @Arg('limit', () => Int, { defaultValue: 10, description: '1..50' }) limit: number,
     @Arg('filter', () => ResourceFilter, { nullable: true }) filter: ResourceFilter | null,
-  ): Promise<SearchHit[]> {
-    const hits = await searchResources(this.deps, {
+  ): Promise<SearchResult[]> {
+    // The service's rows are the GraphQL sources: SearchHit.resource's fields resolve from a resource row.
+    return searchResources(this.deps, {
       viewer: requireViewer(ctx),
       query,
       mode,
@@ -29,6 +30,5 @@ export class SearchResolver {
       filter,
       signal: ctx.signal,
     });
-    return hits as unknown as SearchHit[];
   }
 }
