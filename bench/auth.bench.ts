@@ -1,6 +1,6 @@
-// Cost of authentication per request: the same `me` query with a bearer token (JWT verification, deny-list,
+// Cost of authentication per request: the same `me` query with a bearer token (JWT verification, session cache,
 // user lookup) against TEST_MODE without a token (no verification: the baseline), on one server, same run.
-// Embedded mode always; with Redis too when `redis-server` is on PATH (the deny-list then costs a round trip).
+// Embedded mode always; with Redis too when `redis-server` is on PATH (the session cache then costs a round trip).
 import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
@@ -30,9 +30,9 @@ async function register(url: string): Promise<string> {
 
 const redis = await startBenchRedis();
 const modes: Array<{ name: string; env: Record<string, string> }> = [
-  { name: 'embedded (SQLite, in-process deny-list)', env: {} },
+  { name: 'embedded (SQLite, in-process session cache)', env: {} },
 ];
-if (redis) modes.push({ name: 'SQLite + Redis deny-list', env: { BENCH_REDIS_URL: redis.url } });
+if (redis) modes.push({ name: 'SQLite + Redis session cache', env: { BENCH_REDIS_URL: redis.url } });
 
 const rows: Record<string, string | number>[] = [];
 const summary: string[] = [];

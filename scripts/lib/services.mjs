@@ -354,19 +354,14 @@ export async function startPostgres({ binDir, dir, maxConnections = 100, setting
     { cwd: dir },
   );
   if (init.code !== 0) throw new Error(`initdb failed:\n${init.output}`);
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const options = postmasterOptions({ port, socketDir, maxConnections, settings });
-    const server = postgresServer({ binDir, dataDir, port, options });
-    try {
-      await server.start();
-      return server;
-    } catch (error) {
-      await server.stop().catch(() => undefined);
-      if (attempt >= attempts) throw error;
-      onRetry?.(`PostgreSQL did not start on port ${port} (attempt ${attempt}), retrying on another port`);
-    }
-  }
+  return startOnFreePort('PostgreSQL', attempts, onRetry, (port) =>
+    postgresServer({
+      binDir,
+      dataDir,
+      port,
+      options: postmasterOptions({ port, socketDir, maxConnections, settings }),
+    }),
+  );
 }
 
 /**
@@ -474,16 +469,32 @@ export function redisServer({ binary, port, args }) {
  */
 export async function startRedis({ binary, dir, attempts = 3, onRetry }) {
   mkdirSync(dir, { recursive: true });
+  return startOnFreePort('Redis', attempts, onRetry, (port) =>
+    redisServer({ binary, port, args: redisArgs(port, dir) }),
+  );
+}
+
+/**
+ * Starts the server `make(port)` builds on a free port, trying another port up to `attempts` times (a free port
+ * can be taken between finding it and binding it).
+ * @template {{ start(): Promise<void>, stop(): Promise<void> }} S
+ * @param {string} what
+ * @param {number} attempts
+ * @param {((message: string) => void) | undefined} onRetry
+ * @param {(port: number) => S} make
+ * @returns {Promise<S>}
+ */
+async function startOnFreePort(what, attempts, onRetry, make) {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const server = redisServer({ binary, port, args: redisArgs(port, dir) });
+    const server = make(port);
     try {
       await server.start();
       return server;
     } catch (error) {
       await server.stop().catch(() => undefined);
       if (attempt >= attempts) throw error;
-      onRetry?.(`Redis did not start on port ${port} (attempt ${attempt}), retrying on another port`);
+      onRetry?.(`${what} did not start on port ${port} (attempt ${attempt}), retrying on another port`);
     }
   }
 }
