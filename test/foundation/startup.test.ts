@@ -34,7 +34,8 @@ function runMain(
     child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
     child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close' (stdio drained), not 'exit': stdout may still hold the last lines at 'exit'.
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
     whileRunning?.(child, () => stdout).catch((err: unknown) => {
       child.kill('SIGKILL');
       reject(err as Error);

@@ -72,7 +72,8 @@ export function spawnWorker(api: TestApi, env: Record<string, string> = {}): Wor
   });
   proc.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.on('exit', (code, signal) => resolve({ code, signal })),
+    // 'close', not 'exit': 'exit' can come before the last stdout lines were read (the final log line went missing).
+    proc.on('close', (code, signal) => resolve({ code, signal })),
   );
   registerCleanup(async () => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');

@@ -29,7 +29,7 @@ describe('worker start-up when the embedding model cannot be loaded', () => {
         child.stdout.on('data', (d: Buffer) => (out += String(d)));
         child.stderr.on('data', (d: Buffer) => (err += String(d)));
         child.on('error', reject);
-        child.on('exit', (c) => resolve({ code: c, stdout: out, stderr: err }));
+        child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
       },
     );
     const elapsed = Date.now() - started;

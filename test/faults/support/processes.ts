@@ -97,7 +97,8 @@ function spawnPharos(
   });
   proc.stderr!.on('data', (chunk: Buffer) => (stderrText = (stderrText + chunk.toString('utf8')).slice(-64_000)));
   const exited = new Promise<Exit>((resolve) =>
-    proc.on('exit', (code, signal) => {
+    // 'close' (stdio drained), not 'exit': the last log lines are read before anyone looks at them.
+    proc.on('close', (code, signal) => {
       live.delete(proc);
       resolve({ code, signal, afterSignalMs: Date.now() - signalledAt });
     }),
